@@ -1,0 +1,146 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"mime"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// knownAssetExts are the file types Vite treats as static assets when imported.
+var knownAssetExts = map[string]bool{
+	// images
+	".apng": true, ".bmp": true, ".png": true, ".jpg": true, ".jpeg": true, ".jfif": true, ".pjpeg": true,
+	".pjp": true, ".gif": true, ".svg": true, ".ico": true, ".webp": true, ".avif": true, ".cur": true, ".jxl": true,
+	// media
+	".mp4": true, ".webm": true, ".ogg": true, ".mp3": true, ".wav": true, ".flac": true, ".aac": true,
+	".opus": true, ".mov": true, ".m4a": true, ".vtt": true,
+	// fonts
+	".woff": true, ".woff2": true, ".eot": true, ".ttf": true, ".otf": true,
+	// other
+	".webmanifest": true, ".pdf": true, ".txt": true,
+}
+
+// IsAsset reports whether path is a static asset by its extension or the assetsInclude patterns.
+func IsAsset(p string, include []string) bool {
+	if knownAssetExts[strings.ToLower(filepath.Ext(p))] {
+		return true
+	}
+	for _, pat := range include {
+		if ok, _ := path.Match(pat, filepath.ToSlash(filepath.Base(p))); ok {
+			return true
+		}
+		if ok, _ := path.Match(pat, filepath.ToSlash(p)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// contentHash is the 8-character hash used in output file names, from URL-safe base64 like Vite's.
+func contentHash(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:6])
+}
+
+// sanitizeName makes a chunk or asset name safe for a file name, as Rollup does: characters other than
+// letters, digits, "-", "_" and "." become "_".
+func sanitizeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// emittedAsset is a file the build writes to assetsDir: an imported image, font, a `?url` file.
+type emittedAsset struct {
+	Src      string // absolute source path
+	FileName string // relative to outDir
+	Contents []byte
+}
+
+// assetStore records emitted assets; bundler callbacks run concurrently.
+type assetStore struct {
+	mu     sync.Mutex
+	bySrc  map[string]*emittedAsset
+	byFile map[string]*emittedAsset
+}
+
+func newAssetStore() *assetStore {
+	return &assetStore{bySrc: map[string]*emittedAsset{}, byFile: map[string]*emittedAsset{}}
+}
+
+// emit registers the file at abs (contents read once) and returns its output entry.
+func (s *assetStore) emit(abs, assetsDir string) (*emittedAsset, error) {
+	s.mu.Lock()
+	if a := s.bySrc[abs]; a != nil {
+		s.mu.Unlock()
+		return a, nil
+	}
+	s.mu.Unlock()
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	return s.emitData(abs, filepath.Base(abs), data, assetsDir), nil
+}
+
+// emitData registers generated contents under a name such as "style.css".
+func (s *assetStore) emitData(src, name string, data []byte, assetsDir string) *emittedAsset {
+	ext := filepath.Ext(name)
+	stem := sanitizeName(strings.TrimSuffix(name, ext))
+	file := path.Join(assetsDir, stem+"-"+contentHash(data)+ext)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.bySrc[src]; a != nil && src != "" {
+		return a
+	}
+	a := &emittedAsset{Src: src, FileName: file, Contents: data}
+	if src != "" {
+		s.bySrc[src] = a
+	}
+	s.byFile[file] = a
+	return a
+}
+
+// get returns the emitted asset for a source file, or nil.
+func (s *assetStore) get(src string) *emittedAsset {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bySrc[src]
+}
+
+// dataURL encodes a small asset inline, as Vite does below build.assetsInlineLimit.
+func dataURL(file string, data []byte) string {
+	typ := mime.TypeByExtension(strings.ToLower(filepath.Ext(file)))
+	if i := strings.IndexByte(typ, ';'); i >= 0 {
+		typ = typ[:i]
+	}
+	if typ == "" {
+		typ = "application/octet-stream"
+	}
+	if typ == "image/svg+xml" && !strings.Contains(string(data), "<text") {
+		return "data:image/svg+xml," + svgEscape(string(data))
+	}
+	return fmt.Sprintf("data:%s;base64,%s", typ, base64.StdEncoding.EncodeToString(data))
+}
+
+// svgEscape makes an SVG usable in a data URL without base64, which keeps it smaller and readable: it
+// only escapes what breaks a URL inside CSS url() or an HTML attribute.
+func svgEscape(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := strings.NewReplacer(`"`, "'", "%", "%25", "#", "%23", "<", "%3c", ">", "%3e", "\n", " ")
+	return r.Replace(s)
+}

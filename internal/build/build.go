@@ -1,0 +1,404 @@
+// Package build is govite's production build for one environment: it bundles the entries with
+// esbuild (running govite's plugin pipeline inside esbuild's resolve and load callbacks), then turns
+// esbuild's output into what Vite writes: chunks named after their modules, CSS split per chunk, a
+// preload helper for dynamic imports, rewritten HTML entries and .vite/manifest.json.
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/plugin"
+)
+
+// Result is a finished build.
+type Result struct {
+	Bundle   *config.OutputBundle
+	Manifest Manifest
+	Modules  int
+	Duration time.Duration
+}
+
+type entryKind int
+
+const (
+	entryJS entryKind = iota
+	entryCSS
+	entryHTML
+)
+
+// entry is one build input.
+type entry struct {
+	Name string // chunk name
+	Path string // absolute
+	Kind entryKind
+	Key  string // path relative to root with "/" separators: the manifest key
+	// esbuild's input path for this entry ("\x00html:/abs/index.html" for HTML).
+	inputPath string
+	html      *htmlDoc
+}
+
+type builder struct {
+	cfg       *config.ResolvedConfig
+	container *plugin.Container
+	log       *slog.Logger
+	engines   []api.Engine
+	target    []string
+
+	hasResolveHooks, hasTransformHooks bool
+	aliasRegexps                       []*regexp.Regexp
+
+	assets *assetStore
+
+	cssMu   sync.Mutex
+	css     map[string]*cssModule
+	cssIDs  map[string]int
+	cssByID []string
+
+	entries       []*entry
+	htmlByEntryID map[string]*entry
+
+	moduleCount moduleCounter
+
+	styleCSS      string              // the single CSS file when cssCodeSplit is off
+	cssEntryFiles []cssEntryFile      // CSS inputs and their files
+	htmlAssets    map[string][]string // HTML entry path to the assets its tags reference
+}
+
+// BuildError is a failed build: the messages esbuild or a plugin reported, formatted with file, line,
+// column and a code frame.
+type BuildError struct {
+	Messages []api.Message
+	Text     string
+}
+
+func (e *BuildError) Error() string { return e.Text }
+
+// Build runs a production build of the client environment described by cfg. Nothing is written to
+// outDir unless the whole build succeeded.
+func Build(ctx context.Context, cfg *config.ResolvedConfig) (*Result, error) {
+	start := time.Now()
+	b, err := newBuilder(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.collectEntries(); err != nil {
+		return nil, err
+	}
+	if err := b.container.BuildStart(); err != nil {
+		return nil, err
+	}
+	bundle, manifest, err := b.bundle(ctx)
+	if endErr := b.container.BuildEnd(err); err == nil {
+		err = endErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Build.Write {
+		if err := b.write(bundle); err != nil {
+			return nil, err
+		}
+		if err := b.container.WriteBundle(bundle); err != nil {
+			return nil, err
+		}
+	}
+	return &Result{Bundle: bundle, Manifest: manifest, Modules: int(b.moduleCount.Load()), Duration: time.Since(start)}, nil
+}
+
+func newBuilder(cfg *config.ResolvedConfig) (*builder, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	b := &builder{
+		cfg:           cfg,
+		container:     plugin.New(cfg, "client", cfg.Plugins),
+		log:           log,
+		assets:        newAssetStore(),
+		css:           map[string]*cssModule{},
+		cssIDs:        map[string]int{},
+		htmlByEntryID: map[string]*entry{},
+		htmlAssets:    map[string][]string{},
+	}
+	for _, p := range cfg.Plugins {
+		b.hasResolveHooks = b.hasResolveHooks || p.ResolveID != nil
+		b.hasTransformHooks = b.hasTransformHooks || p.Transform != nil
+	}
+	for _, a := range cfg.Resolve.Alias {
+		var re *regexp.Regexp
+		if a.FindRegexp != "" {
+			var err error
+			if re, err = regexp.Compile(a.FindRegexp); err != nil {
+				return nil, fmt.Errorf("resolve.alias: find %q is not a valid regular expression: %w", a.FindRegexp, err)
+			}
+		}
+		b.aliasRegexps = append(b.aliasRegexps, re)
+	}
+	target := cfg.Build.Target
+	if len(target) == 0 {
+		target = config.DefaultTarget
+	}
+	engines, err := parseTarget(target)
+	if err != nil {
+		return nil, err
+	}
+	b.engines, b.target = engines, target
+	return b, nil
+}
+
+func (b *builder) warnf(format string, args ...any) {
+	b.log.Warn(fmt.Sprintf(format, args...))
+}
+
+// parseTarget turns build.target values ("chrome107", "es2020", "esnext") into esbuild engines.
+func parseTarget(target []string) ([]api.Engine, error) {
+	names := map[string]api.EngineName{
+		"chrome": api.EngineChrome, "edge": api.EngineEdge, "firefox": api.EngineFirefox, "safari": api.EngineSafari,
+		"ios": api.EngineIOS, "node": api.EngineNode, "opera": api.EngineOpera, "deno": api.EngineDeno,
+	}
+	var out []api.Engine
+	for _, t := range target {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t == "esnext" || strings.HasPrefix(t, "es") {
+			continue // ES versions are passed as esbuild's Target below
+		}
+		i := strings.IndexAny(t, "0123456789")
+		if i <= 0 {
+			return nil, fmt.Errorf("build.target: %q is not a browser with a version (like chrome107) or an ES version (like es2020)", t)
+		}
+		name, ok := names[t[:i]]
+		if !ok {
+			return nil, fmt.Errorf("build.target: unknown browser %q in %q", t[:i], t)
+		}
+		out = append(out, api.Engine{Name: name, Version: t[i:]})
+	}
+	return out, nil
+}
+
+func esTarget(target []string) api.Target {
+	for _, t := range target {
+		switch strings.ToLower(t) {
+		case "es2015", "es6":
+			return api.ES2015
+		case "es2016":
+			return api.ES2016
+		case "es2017":
+			return api.ES2017
+		case "es2018":
+			return api.ES2018
+		case "es2019":
+			return api.ES2019
+		case "es2020":
+			return api.ES2020
+		case "es2021":
+			return api.ES2021
+		case "es2022":
+			return api.ES2022
+		case "es2023":
+			return api.ES2023
+		case "es2024":
+			return api.ES2024
+		}
+	}
+	return api.ESNext
+}
+
+// collectEntries reads build inputs (index.html by default) and parses HTML entries.
+func (b *builder) collectEntries() error {
+	inputs := b.cfg.Build.Input
+	if len(inputs) == 0 {
+		idx := filepath.Join(b.cfg.Root, "index.html")
+		if !fileExists(idx) {
+			return fmt.Errorf("could not resolve entry module %q: there is no index.html in %s; add one or set build.rollupOptions.input", "index.html", b.cfg.Root)
+		}
+		inputs = []config.InputEntry{{Path: idx}}
+	}
+	seen := map[string]bool{}
+	for _, in := range inputs {
+		abs := in.Path
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(b.cfg.Root, abs)
+		}
+		if !fileExists(abs) {
+			return fmt.Errorf("could not resolve entry module %q (build input): the file does not exist", in.Path)
+		}
+		rel := b.relKey(abs)
+		name := in.Name
+		if name == "" {
+			name = strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))
+		}
+		if seen[name] && in.Name == "" {
+			// two unnamed inputs with the same file name: keep them apart like Rollup does
+			name = strings.TrimSuffix(rel, filepath.Ext(rel))
+		}
+		seen[name] = true
+		e := &entry{Name: name, Path: abs, Key: rel, inputPath: abs}
+		switch {
+		case strings.HasSuffix(abs, ".html"):
+			e.Kind = entryHTML
+			e.inputPath = htmlEntryPrefix + abs
+			doc, err := parseHTMLEntry(b, abs)
+			if err != nil {
+				return err
+			}
+			e.html = doc
+			b.htmlByEntryID[e.inputPath] = e
+		case isCSS(abs):
+			e.Kind = entryCSS
+		}
+		b.entries = append(b.entries, e)
+	}
+	return nil
+}
+
+// relKey is the manifest key form of an absolute path: relative to root with "/" separators.
+func (b *builder) relKey(abs string) string {
+	rel, err := filepath.Rel(b.cfg.Root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(rel)
+}
+
+func (b *builder) esbuildOptions() api.BuildOptions {
+	cfg := b.cfg
+	var eps []api.EntryPoint
+	for i, e := range b.entries {
+		if e.Kind == entryCSS {
+			continue
+		}
+		eps = append(eps, api.EntryPoint{InputPath: e.inputPath, OutputPath: fmt.Sprintf("e%d", i)})
+	}
+	opts := api.BuildOptions{
+		EntryPointsAdvanced: eps,
+		AbsWorkingDir:       cfg.Root,
+		Bundle:              true,
+		Splitting:           true,
+		Format:              api.FormatESModule,
+		Platform:            api.PlatformBrowser,
+		Write:               false,
+		Metafile:            true,
+		Outdir:              filepath.Join(cfg.Build.OutDir, filepath.FromSlash(cfg.Build.AssetsDir)),
+		EntryNames:          "[name]-[hash]",
+		ChunkNames:          "chunk-[hash]",
+		AssetNames:          "[name]-[hash]",
+		Engines:             b.engines,
+		Target:              esTarget(b.target),
+		MinifyWhitespace:    cfg.Build.Minify,
+		MinifyIdentifiers:   cfg.Build.Minify,
+		MinifySyntax:        cfg.Build.Minify,
+		Define:              b.defines(),
+		JSX:                 b.jsxMode(),
+		JSXImportSource:     cfg.Esbuild.JSXImportSource,
+		JSXFactory:          cfg.Esbuild.JSXFactory,
+		JSXFragment:         cfg.Esbuild.JSXFragment,
+		Conditions:          b.conditions(),
+		MainFields:          b.mainFields(),
+		ResolveExtensions:   b.extensions(),
+		External:            cfg.Build.External,
+		Plugins:             []api.Plugin{b.esbuildPlugin()},
+		LogLevel:            api.LogLevelSilent,
+		Charset:             api.CharsetUTF8,
+		KeepNames:           cfg.Esbuild.KeepNames,
+		Pure:                cfg.Esbuild.Pure,
+		PreserveSymlinks:    cfg.Resolve.PreserveSymlinks,
+	}
+	for _, d := range cfg.Esbuild.Drop {
+		switch d {
+		case "console":
+			opts.Drop |= api.DropConsole
+		case "debugger":
+			opts.Drop |= api.DropDebugger
+		}
+	}
+	switch cfg.Build.Sourcemap {
+	case config.SourcemapExternal:
+		opts.Sourcemap = api.SourceMapLinked
+	case config.SourcemapInline:
+		opts.Sourcemap = api.SourceMapInline
+	case config.SourcemapHidden:
+		opts.Sourcemap = api.SourceMapExternal
+	}
+	return opts
+}
+
+func (b *builder) conditions() []string {
+	if len(b.cfg.Resolve.Conditions) > 0 {
+		return b.cfg.Resolve.Conditions
+	}
+	c := []string{"module", "browser"}
+	if b.cfg.IsProduction {
+		return append(c, "production")
+	}
+	return append(c, "development")
+}
+
+func (b *builder) mainFields() []string {
+	if len(b.cfg.Resolve.MainFields) > 0 {
+		return b.cfg.Resolve.MainFields
+	}
+	return []string{"browser", "module", "jsnext:main", "jsnext", "main"}
+}
+
+func (b *builder) extensions() []string {
+	if len(b.cfg.Resolve.Extensions) > 0 {
+		return b.cfg.Resolve.Extensions
+	}
+	return config.DefaultExtensions
+}
+
+// bundle runs esbuild and turns its output into the final bundle.
+func (b *builder) bundle(ctx context.Context) (*config.OutputBundle, Manifest, error) {
+	var res api.BuildResult
+	if len(b.esbuildOptions().EntryPointsAdvanced) > 0 {
+		res = api.Build(b.esbuildOptions())
+		if len(res.Errors) > 0 {
+			return nil, nil, formatErrors(res.Errors)
+		}
+		for _, w := range res.Warnings {
+			b.log.Warn(strings.TrimSpace(formatMessage(w, api.WarningMessage)))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return b.generate(res)
+}
+
+func formatMessage(m api.Message, kind api.MessageKind) string {
+	return strings.Join(api.FormatMessages([]api.Message{m}, api.FormatMessagesOptions{Kind: kind}), "")
+}
+
+// formatErrors renders esbuild's errors the way esbuild prints them: file:line:column, the message and
+// a code frame.
+func formatErrors(msgs []api.Message) error {
+	text := strings.Join(api.FormatMessages(msgs, api.FormatMessagesOptions{Kind: api.ErrorMessage}), "")
+	return &BuildError{Messages: msgs, Text: strings.TrimRight(text, "\n")}
+}
+
+// esbuildError turns errors from a nested esbuild call (CSS compilation) into a BuildError.
+func esbuildError(msgs []api.Message, file, code string) error {
+	for i := range msgs {
+		if msgs[i].Location != nil && (msgs[i].Location.File == "<stdin>" || msgs[i].Location.File == "") {
+			msgs[i].Location.File = file
+		}
+	}
+	return formatErrors(msgs)
+}
+
+// IsBuildError reports whether err is a formatted build error.
+func IsBuildError(err error) bool {
+	var be *BuildError
+	return errors.As(err, &be)
+}

@@ -1,0 +1,519 @@
+package build
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/jslex"
+)
+
+// Namespaces of the modules govite creates itself.
+const (
+	nsHTML    = "govite-html"       // the JS entry module that stands for an HTML file
+	nsProxy   = "govite-html-proxy" // an inline <script type="module"> of an HTML file
+	nsBuiltin = "govite"            // preload helper, modulepreload polyfill
+	nsVirtual = "govite-virtual"    // ids a plugin resolved to something that is not a file
+)
+
+const (
+	preloadHelperID = "\x00vite/preload-helper.js"
+	polyfillID      = "vite/modulepreload-polyfill"
+	htmlEntryPrefix = "\x00html:"
+	// preloadMarker is replaced after bundling by the list of files a dynamic import needs.
+	preloadMarker = "__VITE_PRELOAD__"
+	// cssMarker calls stand for CSS imports in the bundle, so that esbuild keeps them in the chunk that
+	// imports them; they are removed after bundling and tell which chunk carries which stylesheet.
+	cssMarker = "__govite_css"
+)
+
+// resolveMarker is PluginData for resolutions govite asks esbuild for itself, so its own callback lets
+// esbuild's resolver answer instead of recursing.
+type resolveMarker struct{}
+
+// pluginData carries a plugin's resolved id to the load callback.
+type pluginData struct{ id string }
+
+var jsLoaders = map[string]api.Loader{
+	".js": api.LoaderJS, ".mjs": api.LoaderJS, ".cjs": api.LoaderJS, ".jsx": api.LoaderJSX,
+	".ts": api.LoaderTS, ".mts": api.LoaderTS, ".cts": api.LoaderTS, ".tsx": api.LoaderTSX, ".json": api.LoaderJSON,
+}
+
+func loaderByName(name string) api.Loader {
+	switch name {
+	case "js":
+		return api.LoaderJS
+	case "jsx":
+		return api.LoaderJSX
+	case "ts":
+		return api.LoaderTS
+	case "tsx":
+		return api.LoaderTSX
+	case "json":
+		return api.LoaderJSON
+	case "css":
+		return api.LoaderCSS
+	case "text":
+		return api.LoaderText
+	}
+	return api.LoaderNone
+}
+
+func loaderName(l api.Loader) string {
+	switch l {
+	case api.LoaderJS:
+		return "js"
+	case api.LoaderJSX:
+		return "jsx"
+	case api.LoaderTS:
+		return "ts"
+	case api.LoaderTSX:
+		return "tsx"
+	case api.LoaderJSON:
+		return "json"
+	case api.LoaderCSS:
+		return "css"
+	}
+	return ""
+}
+
+func splitQuery(p string) (string, string) {
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		return p[:i], p[i:]
+	}
+	return p, ""
+}
+
+// hasQuery reports whether query (with its "?") has the flag name, as in "?url" or "?a&url".
+func hasQuery(query, name string) bool {
+	if query == "" {
+		return false
+	}
+	for _, part := range strings.Split(query[1:], "&") {
+		if part == name || strings.HasPrefix(part, name+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// applyAlias rewrites a specifier with resolve.alias: the first matching entry wins, as in Vite.
+func (b *builder) applyAlias(spec string) (string, bool) {
+	for i, a := range b.cfg.Resolve.Alias {
+		if a.FindRegexp != "" {
+			re := b.aliasRegexps[i]
+			if re != nil && re.MatchString(spec) {
+				return re.ReplaceAllString(spec, jsReplacement(a.Replacement)), true
+			}
+			continue
+		}
+		if spec == a.Find {
+			return a.Replacement, true
+		}
+		if strings.HasPrefix(spec, a.Find+"/") || (strings.HasSuffix(a.Find, "/") && strings.HasPrefix(spec, a.Find)) {
+			return a.Replacement + spec[len(a.Find):], true
+		}
+	}
+	return spec, false
+}
+
+// jsReplacement turns a JS replacement string ("$1") into Go's form ("${1}").
+var jsGroupRe = regexp.MustCompile(`\$(\d+)`)
+
+func jsReplacement(s string) string { return jsGroupRe.ReplaceAllString(s, "$${$1}") }
+
+// resolveVia asks esbuild's resolver (with govite's conditions and extensions) for spec.
+func (b *builder) resolveVia(pb api.PluginBuild, spec string, args api.OnResolveArgs) (api.OnResolveResult, error) {
+	clean, query := splitQuery(spec)
+	if strings.HasPrefix(clean, "/") && !fileExists(clean) {
+		if abs := filepath.Join(b.cfg.Root, clean); fileExists(abs) {
+			clean = abs
+		}
+	}
+	r := pb.Resolve(clean, api.ResolveOptions{Kind: args.Kind, ResolveDir: args.ResolveDir, Importer: args.Importer, Namespace: "file", PluginData: resolveMarker{}})
+	if len(r.Errors) > 0 {
+		return api.OnResolveResult{Errors: r.Errors}, nil
+	}
+	se := api.SideEffectsTrue
+	if !r.SideEffects {
+		se = api.SideEffectsFalse
+	}
+	return api.OnResolveResult{Path: r.Path, Namespace: r.Namespace, External: r.External, Suffix: query, SideEffects: se}, nil
+}
+
+// esbuildPlugin runs govite's plugin pipeline inside esbuild's resolve and load callbacks.
+func (b *builder) esbuildPlugin() api.Plugin {
+	return api.Plugin{Name: "govite", Setup: func(pb api.PluginBuild) {
+		pb.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+			if _, ok := args.PluginData.(resolveMarker); ok {
+				return api.OnResolveResult{}, nil
+			}
+			return b.onResolve(pb, args)
+		})
+		pb.OnLoad(api.OnLoadOptions{Filter: ".*"}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
+			b.moduleCount.Add(1)
+			return b.onLoad(args)
+		})
+	}}
+}
+
+func (b *builder) importerID(args api.OnResolveArgs) string {
+	switch args.Namespace {
+	case "file", "":
+		return args.Importer
+	case nsVirtual:
+		return args.Importer
+	case nsHTML:
+		return strings.TrimPrefix(args.Importer, htmlEntryPrefix)
+	}
+	return args.Importer
+}
+
+func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnResolveResult, error) {
+	p := args.Path
+	switch {
+	case strings.HasPrefix(p, htmlEntryPrefix):
+		return api.OnResolveResult{Path: p, Namespace: nsHTML}, nil
+	case p == preloadHelperID:
+		return api.OnResolveResult{Path: p, Namespace: nsBuiltin}, nil
+	case p == polyfillID:
+		return api.OnResolveResult{Path: p, Namespace: nsBuiltin, SideEffects: api.SideEffectsTrue}, nil
+	case args.Namespace == nsHTML && strings.HasPrefix(p, "\x00html-proxy:"):
+		return api.OnResolveResult{Path: p, Namespace: nsProxy}, nil
+	}
+	kind := kindName(args.Kind)
+	if b.hasResolveHooks {
+		r, err := b.container.ResolveID(p, b.importerID(args), config.ResolveIDOptions{IsEntry: args.Kind == api.ResolveEntryPoint, Kind: kind})
+		if err != nil {
+			return api.OnResolveResult{}, err
+		}
+		if r != nil {
+			if r.External {
+				return api.OnResolveResult{Path: r.ID, External: true}, nil
+			}
+			clean, query := splitQuery(r.ID)
+			if strings.HasPrefix(r.ID, "\x00") || !filepath.IsAbs(clean) || !fileExists(clean) {
+				return api.OnResolveResult{Path: r.ID, Namespace: nsVirtual, PluginData: pluginData{r.ID}}, nil
+			}
+			return api.OnResolveResult{Path: clean, Suffix: query, PluginData: pluginData{r.ID}}, nil
+		}
+	}
+	if aliased, ok := b.applyAlias(p); ok {
+		return b.resolveVia(pb, aliased, args)
+	}
+	clean, query := splitQuery(p)
+	if query != "" || (strings.HasPrefix(clean, "/") && !fileExists(clean)) || args.Namespace != "file" {
+		if args.ResolveDir == "" {
+			args.ResolveDir = b.cfg.Root
+		}
+		return b.resolveVia(pb, p, args)
+	}
+	return api.OnResolveResult{}, nil
+}
+
+func kindName(k api.ResolveKind) string {
+	switch k {
+	case api.ResolveEntryPoint:
+		return "entry-point"
+	case api.ResolveJSImportStatement:
+		return "import-statement"
+	case api.ResolveJSDynamicImport:
+		return "dynamic-import"
+	case api.ResolveJSRequireCall:
+		return "require-call"
+	case api.ResolveCSSImportRule:
+		return "import-rule"
+	case api.ResolveCSSURLToken:
+		return "url-token"
+	}
+	return "import-statement"
+}
+
+func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
+	switch args.Namespace {
+	case nsBuiltin:
+		code := ""
+		switch args.Path {
+		case preloadHelperID:
+			code = b.preloadHelperCode()
+		case polyfillID:
+			if b.cfg.Build.ModulePreloadPolyfill && b.cfg.Build.ModulePreload {
+				code = modulePreloadPolyfill
+			}
+		}
+		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: b.cfg.Root}, nil
+	case nsHTML:
+		e := b.htmlByEntryID[args.Path]
+		code := e.html.entryModule(b)
+		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: filepath.Dir(e.Path)}, nil
+	case nsProxy:
+		e, idx := b.htmlProxy(args.Path)
+		code := b.wrapDynamicImports(e.html.inlineScripts[idx], args.Path, api.LoaderJS)
+		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: filepath.Dir(e.Path)}, nil
+	case nsVirtual:
+		id := args.Path
+		r, err := b.container.Load(id)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		if r == nil {
+			return api.OnLoadResult{}, fmt.Errorf("no plugin loaded the virtual module %q; a plugin whose resolveId returns it must also load it", strings.TrimPrefix(id, "\x00"))
+		}
+		loader := loaderByName(r.Loader)
+		if loader == api.LoaderNone {
+			loader = api.LoaderJS
+		}
+		code, ln, err := b.container.Transform(r.Code, id, loaderName(loader))
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		loader = loaderByName(ln)
+		code = b.wrapDynamicImports(code, id, loader)
+		return api.OnLoadResult{Contents: &code, Loader: loader, ResolveDir: b.cfg.Root}, nil
+	}
+	return b.loadFile(args)
+}
+
+// loadFile loads a module from disk (or a plugin's load hook) and turns non-JS files into modules.
+func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
+	abs, query := args.Path, args.Suffix
+	id := abs + query
+	if pd, ok := args.PluginData.(pluginData); ok {
+		id = pd.id
+	}
+	dir := filepath.Dir(abs)
+	result := func(code string, loader api.Loader) (api.OnLoadResult, error) {
+		return api.OnLoadResult{Contents: &code, Loader: loader, ResolveDir: dir}, nil
+	}
+	// Query forms first: they change what the import means, whatever the file type.
+	switch {
+	case hasQuery(query, "raw"):
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		return result("export default "+strconv.Quote(string(data)), api.LoaderJS)
+	case hasQuery(query, "url"):
+		if isCSS(abs) {
+			m, err := b.loadCSS(abs, id)
+			if err != nil {
+				return api.OnLoadResult{}, err
+			}
+			css, err := b.minifyCSS(m.CSS, abs)
+			if err != nil {
+				return api.OnLoadResult{}, err
+			}
+			a := b.assets.emitData(abs+"?url", filepath.Base(abs), []byte(css), b.cfg.Build.AssetsDir)
+			return result(b.assetExport(a.FileName), api.LoaderJS)
+		}
+		u, err := b.assetURL(abs, false, jsContext)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		return result(u, api.LoaderJS)
+	}
+
+	var code string
+	var loader api.Loader
+	if r, err := b.container.Load(id); err != nil {
+		return api.OnLoadResult{}, err
+	} else if r != nil {
+		code, loader = r.Code, loaderByName(r.Loader)
+	}
+	ext := strings.ToLower(filepath.Ext(abs))
+	if isCSS(abs) {
+		m, err := b.loadCSSWith(abs, id, code, loader != api.LoaderNone || code != "")
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		if hasQuery(query, "inline") {
+			css, err := b.minifyCSS(m.CSS, abs)
+			if err != nil {
+				return api.OnLoadResult{}, err
+			}
+			return result("export default "+strconv.Quote(css), api.LoaderJS)
+		}
+		n := b.cssID(abs)
+		proxy := fmt.Sprintf("%s(%q);\n", cssMarker, strconv.Itoa(n))
+		if m.IsModule {
+			proxy += cssModuleProxy(m, b.localsConvention())
+		}
+		return result(proxy, api.LoaderJS)
+	}
+	if loader == api.LoaderNone && code == "" && IsAsset(abs, b.cfg.AssetsInclude) {
+		u, err := b.assetURL(abs, false, jsContext)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		return result(u, api.LoaderJS)
+	}
+	if code == "" && loader == api.LoaderNone {
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		code = string(data)
+	}
+	if loader == api.LoaderNone {
+		var ok bool
+		if loader, ok = jsLoaders[ext]; !ok {
+			return api.OnLoadResult{}, fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, or import it with ?raw or ?url", abs, ext)
+		}
+	}
+	if b.hasTransformHooks {
+		c, ln, err := b.container.Transform(code, id, loaderName(loader))
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		code = c
+		if l := loaderByName(ln); l != api.LoaderNone {
+			loader = l
+		}
+	}
+	if loader == api.LoaderJSON && !b.jsonNamedExports() {
+		code = "export default " + code
+		loader = api.LoaderJS
+	}
+	if loader != api.LoaderJSON {
+		code = b.wrapDynamicImports(code, abs, loader)
+		if ext == ".jsx" || ext == ".tsx" || loader == api.LoaderJSX || loader == api.LoaderTSX {
+			if inj := b.cfg.Esbuild.JSXInject; inj != "" {
+				code = inj + ";" + code
+			}
+		}
+	}
+	return result(code, loader)
+}
+
+func (b *builder) localsConvention() string {
+	if b.cfg.CSS.Modules != nil {
+		return b.cfg.CSS.Modules.LocalsConvention
+	}
+	return ""
+}
+
+func (b *builder) jsonNamedExports() bool {
+	return b.cfg.JSON.NamedExports == nil || *b.cfg.JSON.NamedExports
+}
+
+// cssID numbers stylesheets for the markers that stand for them in the bundle.
+func (b *builder) cssID(abs string) int {
+	b.cssMu.Lock()
+	defer b.cssMu.Unlock()
+	if n, ok := b.cssIDs[abs]; ok {
+		return n
+	}
+	n := len(b.cssByID)
+	b.cssIDs[abs] = n
+	b.cssByID = append(b.cssByID, abs)
+	return n
+}
+
+func (b *builder) loadCSS(abs, id string) (*cssModule, error) {
+	return b.loadCSSWith(abs, id, "", false)
+}
+
+// loadCSSWith compiles a stylesheet once; code is a plugin's loaded source when fromPlugin is set.
+func (b *builder) loadCSSWith(abs, id, code string, fromPlugin bool) (*cssModule, error) {
+	b.cssMu.Lock()
+	if m := b.css[abs]; m != nil {
+		b.cssMu.Unlock()
+		return m, nil
+	}
+	b.cssMu.Unlock()
+	if !fromPlugin {
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, err
+		}
+		code = string(data)
+	}
+	if b.hasTransformHooks {
+		c, _, err := b.container.Transform(code, id, "css")
+		if err != nil {
+			return nil, err
+		}
+		code = c
+	}
+	m, err := (&cssCompiler{b: b}).compile(abs, code)
+	if err != nil {
+		return nil, err
+	}
+	b.cssMu.Lock()
+	b.css[abs] = m
+	b.cssMu.Unlock()
+	return m, nil
+}
+
+// wrapDynamicImports routes each import() through the preload helper, so that loading a lazy chunk
+// also loads its CSS and preloads its imports. TS and JSX are turned into JS first: the lexer reads JS.
+func (b *builder) wrapDynamicImports(code, id string, loader api.Loader) string {
+	if !strings.Contains(code, "import(") {
+		return code
+	}
+	js := code
+	if loader != api.LoaderJS {
+		r := api.Transform(code, api.TransformOptions{
+			Loader: loader, Sourcefile: id, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
+			JSX: b.jsxMode(), JSXImportSource: b.cfg.Esbuild.JSXImportSource, JSXFactory: b.cfg.Esbuild.JSXFactory,
+			JSXFragment: b.cfg.Esbuild.JSXFragment, TsconfigRaw: "{}", Format: api.FormatDefault,
+		})
+		if len(r.Errors) > 0 {
+			return code // esbuild reports the error with its location when it parses the original
+		}
+		js = string(r.Code)
+	}
+	res, err := jslex.Parse(js)
+	if err != nil || !res.HasModuleSyntax && !strings.Contains(id, "html-proxy") && loader == api.LoaderJS && strings.Contains(id, "node_modules") {
+		return code
+	}
+	var out strings.Builder
+	last, n := 0, 0
+	importerArg := ""
+	if b.relativeBase() {
+		importerArg = ", import.meta.url"
+	}
+	for _, im := range res.Imports {
+		if im.Kind != jslex.Dynamic {
+			continue
+		}
+		out.WriteString(js[last:im.Start])
+		out.WriteString("__vitePreload(() => ")
+		out.WriteString(js[im.Start:im.End])
+		fmt.Fprintf(&out, ", %q%s)", preloadMarker, importerArg)
+		last = im.End
+		n++
+	}
+	if n == 0 {
+		return code
+	}
+	out.WriteString(js[last:])
+	// Appended rather than prepended so line numbers (and so source maps) stay as they were; imports are
+	// hoisted anyway.
+	fmt.Fprintf(&out, "\nimport { __vitePreload } from %q;\n", preloadHelperID)
+	if loader != api.LoaderJS {
+		// keep the loader JS for the result; the caller passes JS along
+	}
+	return out.String()
+}
+
+func (b *builder) jsxMode() api.JSX {
+	switch b.cfg.Esbuild.JSX {
+	case "transform", "classic":
+		return api.JSXTransform
+	case "preserve":
+		return api.JSXPreserve
+	}
+	return api.JSXAutomatic
+}
+
+func (b *builder) relativeBase() bool { return b.cfg.Base == "./" || b.cfg.Base == "" }
+
+// moduleCounter counts loaded modules for the summary.
+type moduleCounter = atomic.Int64

@@ -1,0 +1,126 @@
+package build
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/config"
+)
+
+// urlContext says where a URL is written: relative bases need URLs relative to that place.
+type urlContext int
+
+const (
+	jsContext   urlContext = iota // a JS chunk in assetsDir
+	cssRelative                   // a CSS file in assetsDir
+)
+
+// publicURL is the URL of an output file (relative to outDir) from pages, with base applied.
+func (b *builder) publicURL(fileName string) string {
+	if b.relativeBase() {
+		return "./" + fileName
+	}
+	return b.cfg.Base + fileName
+}
+
+// assetURL emits the asset at abs (or inlines it below the limit) and returns JS or CSS for its URL:
+// for JS the whole `export default ...` statement, for CSS the URL itself.
+func (b *builder) assetURL(abs string, forceFile bool, where urlContext) (string, error) {
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return "", err
+	}
+	if !forceFile && len(data) < b.cfg.Build.AssetsInlineLimit && !strings.HasSuffix(abs, ".webmanifest") {
+		u := dataURL(abs, data)
+		if where == jsContext {
+			return "export default " + strconv.Quote(u), nil
+		}
+		return u, nil
+	}
+	a := b.assets.emitData(abs, filepath.Base(abs), data, b.cfg.Build.AssetsDir)
+	if where == jsContext {
+		return b.assetExport(a.FileName), nil
+	}
+	if b.relativeBase() {
+		return "./" + path.Base(a.FileName), nil // CSS lives in assetsDir too
+	}
+	return b.cfg.Base + a.FileName, nil
+}
+
+// assetExport is the module that exports an emitted file's URL.
+func (b *builder) assetExport(fileName string) string {
+	if b.relativeBase() {
+		// Chunks and assets share assetsDir, so the URL relative to the chunk is the file's base name.
+		return fmt.Sprintf("export default new URL(%q, import.meta.url).href", "./"+path.Base(fileName))
+	}
+	return "export default " + strconv.Quote(b.cfg.Base+fileName)
+}
+
+// publicFile returns the absolute path of /p in publicDir if it exists.
+func (b *builder) publicFile(p string) string {
+	if b.cfg.PublicDir == "" {
+		return ""
+	}
+	abs := filepath.Join(b.cfg.PublicDir, filepath.FromSlash(strings.TrimPrefix(p, "/")))
+	if fileExists(abs) {
+		return abs
+	}
+	return ""
+}
+
+// defines is import.meta.env, process.env.NODE_ENV and the user's define, in esbuild's form.
+func (b *builder) defines() map[string]string {
+	env := config.ImportMetaEnv(b.cfg, false)
+	d := map[string]string{}
+	envJSON, _ := json.Marshal(env)
+	d["import.meta.env"] = string(envJSON)
+	for k, v := range env {
+		j, _ := json.Marshal(v)
+		d["import.meta.env."+k] = string(j)
+	}
+	nodeEnv := "production"
+	if !b.cfg.IsProduction {
+		nodeEnv = "development"
+	}
+	d["process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
+	d["global.process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
+	d["globalThis.process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
+	for k, v := range b.cfg.Define {
+		switch v := v.(type) {
+		case string:
+			d[k] = v // an expression, as Vite treats define strings
+		default:
+			j, err := json.Marshal(v)
+			if err == nil {
+				d[k] = string(j)
+			}
+		}
+	}
+	for k, v := range b.cfg.Esbuild.Define {
+		d[k] = v
+	}
+	return d
+}
+
+// minifyCSS minifies (when build.cssMinify) and lowers CSS for build.target.
+func (b *builder) minifyCSS(css, file string) (string, error) {
+	r := api.Transform(css, api.TransformOptions{
+		Loader:            api.LoaderCSS,
+		MinifyWhitespace:  b.cfg.Build.CSSMinify,
+		MinifySyntax:      b.cfg.Build.CSSMinify,
+		MinifyIdentifiers: b.cfg.Build.CSSMinify,
+		Engines:           b.engines,
+		Sourcefile:        file,
+		Charset:           api.CharsetUTF8,
+	})
+	if len(r.Errors) > 0 {
+		return "", formatErrors(r.Errors)
+	}
+	return string(r.Code), nil
+}

@@ -1,0 +1,102 @@
+package build
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/govite/govite/internal/config"
+)
+
+// write puts the bundle into outDir: the folder is emptied first when allowed (Vite's emptyOutDir
+// rules), public/ is copied, then every file is written. It runs only after the build succeeded, so a
+// failed build leaves the previous output as it was.
+func (b *builder) write(bundle *config.OutputBundle) error {
+	outDir := b.cfg.Build.OutDir
+	root := b.cfg.Root
+	if samePath(outDir, root) || isInside(root, outDir) {
+		return fmt.Errorf("build.outDir %s is the project root or contains it; refusing to write there. Set build.outDir to a folder such as %q", outDir, "dist")
+	}
+	inside := isInside(outDir, root)
+	empty := inside
+	if b.cfg.Build.EmptyOutDir != nil {
+		empty = *b.cfg.Build.EmptyOutDir
+	} else if !inside {
+		if _, err := os.Stat(outDir); err == nil {
+			b.log.Warn(fmt.Sprintf("(!) outDir %s is not inside project root and will not be emptied.\nUse --emptyOutDir to override.", outDir))
+		}
+	}
+	if empty {
+		if err := emptyDir(outDir); err != nil {
+			return fmt.Errorf("emptying outDir: %w", err)
+		}
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	if b.cfg.PublicDir != "" && b.cfg.Build.CopyPublicDir {
+		if st, err := os.Stat(b.cfg.PublicDir); err == nil && st.IsDir() {
+			if err := copyDir(b.cfg.PublicDir, outDir); err != nil {
+				return fmt.Errorf("copying publicDir: %w", err)
+			}
+		}
+	}
+	for name, f := range bundle.Files {
+		p := filepath.Join(outDir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, f.Contents, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func samePath(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
+
+// isInside reports whether p is inside dir (not equal to it).
+func isInside(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != "." && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel)
+}
+
+// emptyDir removes what is in dir, keeping dir itself and a .git folder as Vite does.
+func emptyDir(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if e.Name() == ".git" {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}

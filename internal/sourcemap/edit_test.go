@@ -1,0 +1,36 @@
+package sourcemap
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestRoundTrip(t *testing.T) {
+	for _, m := range []string{"AAAA,SAAS,CAAC;;AACA,gBAAgB", "AAAAA,EAAEC;AACD", ""} {
+		if got := encode(decode(m)); got != m {
+			t.Errorf("encode(decode(%q)) = %q", m, got)
+		}
+	}
+}
+
+func TestApplyShiftsColumnsAfterEdit(t *testing.T) {
+	code := "a(PLACEHOLDER);b()\nc()"
+	// segments: col 0 (a), col 15 (b) on line 0; col 0 (c) on line 1
+	mapJSON, _ := json.Marshal(map[string]any{"version": 3, "sources": []string{"x.js"}, "mappings": encode([][]segment{{{0, 0, 0, 0}, {15, 0, 1, 0}}, {{0, 0, 2, 0}}})})
+	out, newMap, err := Apply(code, mapJSON, []Edit{{Start: 2, End: 13, Text: "[1,2]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "a([1,2]);b()\nc()" {
+		t.Fatalf("code = %q", out)
+	}
+	var m map[string]any
+	json.Unmarshal(newMap, &m)
+	lines := decode(m["mappings"].(string))
+	if lines[0][1][0] != 9 { // b() moved from column 15 to 9
+		t.Errorf("b column = %d, want 9", lines[0][1][0])
+	}
+	if lines[0][0][0] != 0 || lines[1][0][0] != 0 {
+		t.Errorf("other segments moved: %v", lines)
+	}
+}
