@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/govite/govite"
+	"github.com/govite/govite/internal/build"
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/logger"
+)
+
+const version = govite.Version
+
+// inlineConfig turns the common flags into an inline config (CLI options win over the config file).
+func inlineConfig(fl *flags, stderr io.Writer) (govite.InlineConfig, error) {
+	var in govite.InlineConfig
+	in.Root = fl.root()
+	in.Base = fl.str("base")
+	in.Mode = fl.str("mode")
+	in.LogLevel = fl.str("logLevel")
+	in.ClearScreen = fl.boolPtr("clearScreen")
+	if c := fl.str("config"); c == "false" {
+		in.NoConfigFile = true
+	} else {
+		in.ConfigFile = c
+	}
+	in.Logger = logger.New(stderr, in.LogLevel)
+	b := &in.Build
+	b.OutDir = fl.str("outDir")
+	b.AssetsDir = fl.str("assetsDir")
+	if n, ok, err := fl.int("assetsInlineLimit"); err != nil {
+		return in, err
+	} else if ok {
+		b.AssetsInlineLimit = &n
+	}
+	if fl.has("sourcemap") {
+		switch v := fl.str("sourcemap"); v {
+		case "true":
+			b.Sourcemap = config.SourcemapExternal
+		case "inline", "hidden":
+			b.Sourcemap = config.Sourcemap(v)
+		case "false":
+		default:
+			return in, fmt.Errorf("--sourcemap: expected true, inline or hidden, got %q", v)
+		}
+	}
+	if fl.has("minify") {
+		switch v := fl.str("minify"); v {
+		case "false":
+			b.Minify = config.Bool(false)
+		case "true", "esbuild", "oxc", "terser":
+			b.Minify = config.Bool(true)
+		default:
+			return in, fmt.Errorf("--minify: expected true, false, esbuild, oxc or terser, got %q", v)
+		}
+	}
+	for _, name := range []string{"manifest", "ssrManifest"} {
+		if !fl.has(name) {
+			continue
+		}
+		opt := &b.Manifest
+		if name == "ssrManifest" {
+			opt = &b.SSRManifest
+		}
+		switch v := fl.str(name); v {
+		case "true":
+			opt.Enabled = true
+		case "false":
+		default:
+			opt.Enabled, opt.Path = true, v
+		}
+	}
+	b.EmptyOutDir = fl.boolPtr("emptyOutDir")
+	if t := fl.str("target"); t != "" {
+		b.Target = strings.Split(t, ",")
+	}
+	return in, nil
+}
+
+func runBuild(ctx context.Context, fl *flags, stdout, stderr io.Writer) int {
+	start := time.Now()
+	in, err := inlineConfig(fl, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	cfg, err := govite.ResolveConfig(ctx, in, "build")
+	if err != nil {
+		fmt.Fprintf(stderr, "error when loading the config: %v\n", err)
+		return 1
+	}
+	info := logger.Level(cfg.LogLevel) <= slog.LevelInfo
+	say := func(format string, args ...any) {
+		if info {
+			fmt.Fprintf(stdout, format, args...)
+		}
+	}
+	say("govite v%s building client environment for %s...\n", version, cfg.Mode)
+	say("transforming...\n")
+	res, err := govite.BuildResolved(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "✗ Build failed in %s\nerror during build:\n%v\n", since(start), err)
+		return 1
+	}
+	say("✓ %d modules transformed.\n", res.Modules)
+	if info {
+		say("rendering chunks...\ncomputing gzip size...\n")
+		// Vite prints outDir relative to the project root ("dist/...").
+		build.Report(stdout, cfg, res.Bundle, cfg.Root)
+	}
+	say("\n✓ built in %s\n", since(start))
+	return 0
+}
+
+// since formats a duration as Vite does: milliseconds below a second, seconds with two decimals above.
+func since(t time.Time) string {
+	d := time.Since(t)
+	if d < time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}

@@ -1,0 +1,104 @@
+// Package govite is Vite rebuilt in Go: the same configuration, the same output, the same concepts
+// under the same names. A Go program builds a Vite project with Build, and the govite command does the
+// same from the terminal.
+//
+//	res, err := govite.Build(ctx, govite.InlineConfig{Config: govite.Config{Root: "web"}})
+//
+// Config is the Go form of a vite.config.* file; a config file in the project root is loaded too, and
+// the options given in Go take precedence over it, as Vite's inline config does.
+package govite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/govite/govite/internal/build"
+	"github.com/govite/govite/internal/config"
+)
+
+// Version is govite's version.
+const Version = "0.1.0"
+
+// Config is Vite's UserConfig. See the field comments for each option's Vite name.
+type Config = config.UserConfig
+
+// ResolvedConfig is Vite's ResolvedConfig: a Config with every default applied.
+type ResolvedConfig = config.ResolvedConfig
+
+// The option groups of Config.
+type (
+	BuildOptions     = config.BuildOptions
+	ResolveOptions   = config.ResolveOptions
+	CSSOptions       = config.CSSOptions
+	JSONOptions      = config.JSONOptions
+	EsbuildOptions   = config.EsbuildOptions
+	RollupOptions    = config.RollupOptions
+	Alias            = config.Alias
+	Input            = config.Input
+	InputEntry       = config.InputEntry
+	FileOption       = config.FileOption
+	ModulePreload    = config.ModulePreload
+	Sourcemap        = config.Sourcemap
+	ConfigEnv        = config.ConfigEnv
+	Plugin           = config.Plugin
+	PluginContext    = config.PluginContext
+	ResolveIDOptions = config.ResolveIDOptions
+	ResolveIDResult  = config.ResolveIDResult
+	LoadResult       = config.LoadResult
+	TransformResult  = config.TransformResult
+	IndexHTMLContext = config.IndexHTMLContext
+	IndexHTMLResult  = config.IndexHTMLResult
+	HTMLTag          = config.HTMLTag
+	OutputBundle     = config.OutputBundle
+	OutputFile       = config.OutputFile
+)
+
+// Manifest is the content of .vite/manifest.json.
+type (
+	Manifest      = build.Manifest
+	ManifestChunk = build.ManifestChunk
+)
+
+// BuildResult is a finished build: the files (also written to outDir unless build.write is false),
+// the manifest, and counts for a summary.
+type BuildResult = build.Result
+
+// InlineConfig is Vite's InlineConfig: options given in code, plus which config file to load.
+type InlineConfig struct {
+	Config
+	// ConfigFile is the config file to load. "" looks for vite.config.{js,mjs,ts,cjs,mts,cts} in Root;
+	// NoConfigFile disables loading one (Vite's configFile: false).
+	ConfigFile   string
+	NoConfigFile bool
+}
+
+// ResolveConfig loads the config file and resolves the options for command ("build" or "serve").
+func ResolveConfig(ctx context.Context, inline InlineConfig, command string) (*ResolvedConfig, error) {
+	mode := "production"
+	if command == "serve" {
+		mode = "development"
+	}
+	file := inline.ConfigFile
+	if inline.NoConfigFile {
+		file = config.ConfigFileDisabled
+	}
+	return config.Resolve(ctx, &inline.Config, config.ResolveConfigOptions{Command: command, DefaultMode: mode, ConfigFile: file})
+}
+
+// Build runs a production build (Vite's build()). Nothing in outDir changes unless the build
+// succeeds.
+func Build(ctx context.Context, inline InlineConfig) (*BuildResult, error) {
+	cfg, err := ResolveConfig(ctx, inline, "build")
+	if err != nil {
+		return nil, err
+	}
+	return BuildResolved(ctx, cfg)
+}
+
+// BuildResolved builds with an already resolved config.
+func BuildResolved(ctx context.Context, cfg *ResolvedConfig) (*BuildResult, error) {
+	if cfg.Command != "build" {
+		return nil, fmt.Errorf("govite.Build: config was resolved for %q, not \"build\"", cfg.Command)
+	}
+	return build.Build(ctx, cfg)
+}

@@ -1,0 +1,174 @@
+// Package config holds govite's configuration: the options a user writes (UserConfig, the same shape as
+// Vite's vite.config.* object), their resolution into a ResolvedConfig (defaults, mode, .env files,
+// plugins' config hooks), and the loading of vite.config.* files without Node.
+//
+// The root package re-exports these types under Vite's names (govite.Config, govite.Plugin), so Go users
+// and config files describe a project the same way.
+package config
+
+import "log/slog"
+
+// UserConfig is what a vite.config.* file exports or a Go program passes to govite. Field names follow
+// Vite's option names; the `js` tag is the option's name in a config file. Pointer fields distinguish
+// "not set" from a zero value where Vite's default is not the zero value.
+type UserConfig struct {
+	Root          string          `js:"root"`
+	Base          string          `js:"base"`
+	Mode          string          `js:"mode"`
+	PublicDir     *string         `js:"publicDir"` // nil: "public"; "" (or false in a config file): disabled
+	CacheDir      string          `js:"cacheDir"`
+	Define        map[string]any  `js:"define"`
+	Plugins       []*Plugin       `js:"plugins"`
+	Resolve       ResolveOptions  `js:"resolve"`
+	CSS           CSSOptions      `js:"css"`
+	JSON          JSONOptions     `js:"json"`
+	Esbuild       *EsbuildOptions `js:"esbuild"` // nil: defaults
+	AssetsInclude []string        `js:"assetsInclude"`
+	LogLevel      string          `js:"logLevel"` // "info" (default), "warn", "error", "silent"
+	ClearScreen   *bool           `js:"clearScreen"`
+	EnvDir        string          `js:"envDir"`
+	EnvPrefix     []string        `js:"envPrefix"` // default ["VITE_"]
+	AppType       string          `js:"appType"`   // "spa" (default), "mpa", "custom"
+	Build         BuildOptions    `js:"build"`
+	// Input is the top-level shorthand for build.rollupOptions.input.
+	Input *Input `js:"input"`
+
+	// Logger receives govite's log records; nil uses a text logger on stderr at LogLevel.
+	Logger *slog.Logger `js:"-"`
+}
+
+// ResolveOptions is Vite's `resolve`.
+type ResolveOptions struct {
+	Alias      []Alias  `js:"alias"`
+	Extensions []string `js:"extensions"` // default: .mjs .js .mts .ts .jsx .tsx .json
+	Conditions []string `js:"conditions"`
+	MainFields []string `js:"mainFields"`
+	Dedupe     []string `js:"dedupe"`
+	// PreserveSymlinks keeps symlinked paths instead of their real paths.
+	PreserveSymlinks bool `js:"preserveSymlinks"`
+}
+
+// Alias is one entry of resolve.alias. Find is either a plain string, which matches a whole specifier or
+// a specifier prefix followed by "/", or a regular expression (FindRegexp, from a JS RegExp).
+type Alias struct {
+	Find        string `js:"find"`
+	FindRegexp  string `js:"-"` // Go regexp syntax, translated from a JS RegExp
+	Replacement string `js:"replacement"`
+}
+
+// CSSOptions is Vite's `css`.
+type CSSOptions struct {
+	Modules      *CSSModulesOptions `js:"modules"`
+	DevSourcemap bool               `js:"devSourcemap"`
+}
+
+// CSSModulesOptions is Vite's `css.modules`.
+type CSSModulesOptions struct {
+	// LocalsConvention: "camelCase", "camelCaseOnly", "dashes", "dashesOnly" or "" (as written).
+	LocalsConvention string `js:"localsConvention"`
+}
+
+// JSONOptions is Vite's `json`.
+type JSONOptions struct {
+	NamedExports *bool `js:"namedExports"` // default true
+	Stringify    bool  `js:"stringify"`
+}
+
+// EsbuildOptions is the subset of Vite's `esbuild` option that changes how TS/JSX is transformed.
+type EsbuildOptions struct {
+	Disabled        bool              `js:"-"`   // esbuild: false
+	JSX             string            `js:"jsx"` // "automatic" (default), "transform" (classic), "preserve"
+	JSXFactory      string            `js:"jsxFactory"`
+	JSXFragment     string            `js:"jsxFragment"`
+	JSXImportSource string            `js:"jsxImportSource"`
+	JSXInject       string            `js:"jsxInject"`
+	JSXDev          *bool             `js:"jsxDev"`
+	Define          map[string]string `js:"define"`
+	Drop            []string          `js:"drop"`
+	Pure            []string          `js:"pure"`
+	LegalComments   string            `js:"legalComments"`
+	KeepNames       bool              `js:"keepNames"`
+	Target          string            `js:"target"`
+}
+
+// BuildOptions is Vite's `build`.
+type BuildOptions struct {
+	OutDir                string         `js:"outDir"`            // default "dist"
+	AssetsDir             string         `js:"assetsDir"`         // default "assets"
+	AssetsInlineLimit     *int           `js:"assetsInlineLimit"` // default 4096
+	CSSCodeSplit          *bool          `js:"cssCodeSplit"`      // default true
+	CSSMinify             *bool          `js:"cssMinify"`         // default: same as Minify
+	Minify                *bool          `js:"minify"`            // default true; "esbuild"/"terser" mean true
+	Sourcemap             Sourcemap      `js:"sourcemap"`
+	Target                []string       `js:"target"`
+	EmptyOutDir           *bool          `js:"emptyOutDir"`
+	Manifest              FileOption     `js:"manifest"`
+	SSRManifest           FileOption     `js:"ssrManifest"`
+	ModulePreload         *ModulePreload `js:"modulePreload"` // nil: enabled with polyfill
+	RollupOptions         RollupOptions  `js:"rollupOptions"`
+	RolldownOptions       RollupOptions  `js:"rolldownOptions"`
+	Write                 *bool          `js:"write"`                 // default true
+	SSR                   string         `js:"ssr"`                   // an SSR entry; set by `build --ssr ENTRY`
+	ReportCompressedSize  *bool          `js:"reportCompressedSize"`  // default true
+	ChunkSizeWarningLimit *int           `js:"chunkSizeWarningLimit"` // kB, default 500
+	CopyPublicDir         *bool          `js:"copyPublicDir"`         // default true
+	// SSRInput is `build.ssr: true`: an SSR build of the configured input (SSR names an entry instead).
+	SSRInput bool `js:"-"`
+}
+
+// RollupOptions is the part of build.rollupOptions / build.rolldownOptions govite reads.
+type RollupOptions struct {
+	Input    *Input   `js:"input"`
+	External []string `js:"external"`
+}
+
+// Sourcemap is build.sourcemap: "" (false), "true", "inline" or "hidden".
+type Sourcemap string
+
+const (
+	SourcemapNone     Sourcemap = ""
+	SourcemapExternal Sourcemap = "true"
+	SourcemapInline   Sourcemap = "inline"
+	SourcemapHidden   Sourcemap = "hidden"
+)
+
+// FileOption is an option that is either a boolean or a file path (build.manifest, build.ssrManifest).
+type FileOption struct {
+	Enabled bool
+	Path    string // "" means the default path
+}
+
+// ModulePreload is build.modulePreload. Disabled is `modulePreload: false`.
+type ModulePreload struct {
+	Disabled bool  `js:"-"`
+	Polyfill *bool `js:"polyfill"` // default true
+}
+
+// Input is the build input: a single path, a list of paths, or named entries. Entries keep the order in
+// which they were written; Name is "" when the entry's name comes from its file name.
+type Input struct {
+	Entries []InputEntry
+}
+
+// InputEntry is one build entry.
+type InputEntry struct {
+	Name string
+	Path string
+}
+
+// Bool returns a pointer to b, for the *bool options.
+func Bool(b bool) *bool { return &b }
+
+// Int returns a pointer to n, for the *int options.
+func Int(n int) *int { return &n }
+
+// String returns a pointer to s, for the *string options.
+func String(s string) *string { return &s }
+
+// ConfigEnv is what a function-form config and the plugins' Config hooks receive (Vite's ConfigEnv).
+type ConfigEnv struct {
+	Command    string // "build" or "serve"
+	Mode       string
+	IsSsrBuild bool
+	IsPreview  bool
+}

@@ -1,0 +1,605 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// decoder turns a config tree (see tree.go) into a UserConfig. Options are matched to struct fields by
+// their `js` tag. Options with several accepted types (publicDir: false, build.minify: 'esbuild', ...)
+// are decoded by the functions in specialDecoders. An option govite does not know becomes a warning
+// that names it; a value of the wrong type becomes an error that names it.
+type decoder struct {
+	warnings []string
+	errs     []error
+}
+
+func (d *decoder) warnf(format string, args ...any) {
+	d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
+}
+
+func (d *decoder) typeError(path, want string, got any) {
+	d.errs = append(d.errs, fmt.Errorf("%s: expected %s, got %s", path, want, jsTypeName(got)))
+}
+
+func (d *decoder) errorf(path, format string, args ...any) {
+	d.errs = append(d.errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+}
+
+// DecodeConfigTree is decodeUserConfig for a tree; it returns the warnings and a joined error listing
+// every wrong option.
+func decodeUserConfig(o *jsObject) (*UserConfig, []string, error) {
+	d := &decoder{}
+	cfg := &UserConfig{}
+	d.decodeStruct(o, reflect.ValueOf(cfg).Elem(), "")
+	return cfg, d.warnings, errors.Join(d.errs...)
+}
+
+// fieldIndex maps the js tags of a struct type to field indexes.
+var fieldIndexCache sync.Map // reflect.Type -> map[string]int
+
+func jsFields(t reflect.Type) map[string]int {
+	if m, ok := fieldIndexCache.Load(t); ok {
+		return m.(map[string]int)
+	}
+	m := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		tag := t.Field(i).Tag.Get("js")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		m[tag] = i
+	}
+	fieldIndexCache.Store(t, m)
+	return m
+}
+
+func (d *decoder) decodeStruct(o *jsObject, rv reflect.Value, path string) {
+	fields := jsFields(rv.Type())
+	for _, k := range o.keys {
+		v := o.vals[k]
+		p := joinPath(path, k)
+		if v == nil {
+			continue // undefined and null leave the option unset
+		}
+		if dec, ok := specialDecoders[p]; ok {
+			var field reflect.Value
+			if i, ok := fields[k]; ok {
+				field = rv.Field(i)
+			}
+			dec(d, v, field, rv, p)
+			continue
+		}
+		i, ok := fields[k]
+		if !ok {
+			d.unsupported(p, v)
+			continue
+		}
+		d.decodeValue(v, rv.Field(i), p)
+	}
+}
+
+// unsupported warns about an option govite ignores. For some containers each option inside is named, so
+// that the warning says exactly what is lost.
+func (d *decoder) unsupported(path string, v any) {
+	if o, ok := v.(*jsObject); ok && namedUnsupportedContainers[path] {
+		for _, k := range o.keys {
+			if o.vals[k] != nil {
+				d.unsupported(joinPath(path, k), o.vals[k])
+			}
+		}
+		return
+	}
+	d.warnf("%s is not supported by govite yet; it is ignored", path)
+}
+
+// namedUnsupportedContainers are option objects whose entries are reported one by one.
+var namedUnsupportedContainers = map[string]bool{
+	"build.rollupOptions.output":   true,
+	"build.rolldownOptions.output": true,
+	"build.rollupOptions":          true,
+	"build.rolldownOptions":        true,
+}
+
+func (d *decoder) decodeValue(v any, field reflect.Value, path string) {
+	t := field.Type()
+	switch t.Kind() {
+	case reflect.String:
+		s, ok := v.(string)
+		if !ok {
+			d.typeError(path, "a string", v)
+			return
+		}
+		field.SetString(s)
+	case reflect.Bool:
+		b, ok := v.(bool)
+		if !ok {
+			d.typeError(path, "a boolean", v)
+			return
+		}
+		field.SetBool(b)
+	case reflect.Int:
+		n, ok := d.integer(v, path)
+		if ok {
+			field.SetInt(int64(n))
+		}
+	case reflect.Pointer:
+		elem := reflect.New(t.Elem())
+		switch t.Elem().Kind() {
+		case reflect.Struct:
+			o, ok := v.(*jsObject)
+			if !ok {
+				d.typeError(path, "an object", v)
+				return
+			}
+			d.decodeStruct(o, elem.Elem(), path)
+		default:
+			before := len(d.errs)
+			d.decodeValue(v, elem.Elem(), path)
+			if len(d.errs) > before {
+				return
+			}
+		}
+		field.Set(elem)
+	case reflect.Slice:
+		switch t.Elem().Kind() {
+		case reflect.String:
+			list, ok := d.stringList(v, path)
+			if ok {
+				field.Set(reflect.ValueOf(list))
+			}
+		case reflect.Pointer:
+			if t.Elem() != reflect.TypeFor[*Plugin]() {
+				panic("config: no decoder for " + t.String())
+			}
+			d.decodePlugins(v, field, path)
+		default:
+			panic("config: no decoder for " + t.String() + " at " + path)
+		}
+	case reflect.Map:
+		o, ok := v.(*jsObject)
+		if !ok {
+			d.typeError(path, "an object", v)
+			return
+		}
+		m := reflect.MakeMapWithSize(t, len(o.keys))
+		for _, k := range o.keys {
+			ev := o.vals[k]
+			if ev == nil {
+				continue
+			}
+			p := joinPath(path, k)
+			switch t.Elem().Kind() {
+			case reflect.String:
+				s, ok := ev.(string)
+				if !ok {
+					d.typeError(p, "a string", ev)
+					continue
+				}
+				m.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(s))
+			case reflect.Interface:
+				pv := plainValue(ev, p, func(bp, kind string) {
+					d.errorf(bp, "a %s cannot be used here; use a JSON value", kind)
+				})
+				m.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(&pv).Elem())
+			default:
+				panic("config: no decoder for " + t.String())
+			}
+		}
+		field.Set(m)
+	case reflect.Struct:
+		o, ok := v.(*jsObject)
+		if !ok {
+			d.typeError(path, "an object", v)
+			return
+		}
+		d.decodeStruct(o, field, path)
+	default:
+		panic("config: no decoder for " + t.String() + " at " + path)
+	}
+}
+
+func (d *decoder) integer(v any, path string) (int, bool) {
+	f, ok := v.(float64)
+	if !ok {
+		d.typeError(path, "a number", v)
+		return 0, false
+	}
+	if f != math.Trunc(f) || math.IsInf(f, 0) || f > math.MaxInt32 || f < math.MinInt32 {
+		d.errorf(path, "expected an integer, got %v", f)
+		return 0, false
+	}
+	return int(f), true
+}
+
+// stringList accepts a string or an array of strings, as most list options of Vite do.
+func (d *decoder) stringList(v any, path string) ([]string, bool) {
+	switch v := v.(type) {
+	case string:
+		return []string{v}, true
+	case []any:
+		out := make([]string, 0, len(v))
+		ok := true
+		for i, e := range v {
+			s, isStr := e.(string)
+			if !isStr {
+				d.typeError(fmt.Sprintf("%s[%d]", path, i), "a string", e)
+				ok = false
+				continue
+			}
+			out = append(out, s)
+		}
+		return out, ok
+	default:
+		d.typeError(path, "a string or an array of strings", v)
+		return nil, false
+	}
+}
+
+func (d *decoder) decodePlugins(v any, field reflect.Value, path string) {
+	list, ok := v.([]any)
+	if !ok {
+		d.typeError(path, "an array of plugins", v)
+		return
+	}
+	var plugins []*Plugin
+	for i, e := range list {
+		switch p := e.(type) {
+		case *Plugin:
+			plugins = append(plugins, p)
+		case nil:
+		default:
+			d.typeError(fmt.Sprintf("%s[%d]", path, i), "a plugin object", e)
+		}
+	}
+	field.Set(reflect.ValueOf(plugins))
+}
+
+// specialDecoder decodes the option at path into field (the option's struct field, invalid when the
+// option has none) of parent.
+type specialDecoder func(d *decoder, v any, field, parent reflect.Value, path string)
+
+var specialDecoders map[string]specialDecoder
+
+func init() {
+	input := func(d *decoder, v any, field, _ reflect.Value, path string) {
+		in, ok := d.input(v, path)
+		if ok {
+			field.Set(reflect.ValueOf(in))
+		}
+	}
+	external := func(d *decoder, v any, field, _ reflect.Value, path string) {
+		items, isList := v.([]any)
+		if !isList {
+			items = []any{v}
+		}
+		var out []string
+		for i, e := range items {
+			p := path
+			if isList {
+				p = fmt.Sprintf("%s[%d]", path, i)
+			}
+			switch e := e.(type) {
+			case string:
+				out = append(out, e)
+			case *RegExp:
+				d.warnf("%s: regular expression %s is not supported by govite yet; it is ignored (list the module names instead)", p, e)
+			case *jsFunction:
+				d.warnf("%s: a function is not supported by govite yet; it is ignored (list the module names instead)", p)
+			default:
+				d.typeError(p, "a string, a RegExp or an array of them", e)
+			}
+		}
+		field.Set(reflect.ValueOf(out))
+	}
+	specialDecoders = map[string]specialDecoder{
+		"publicDir": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				if v {
+					d.errorf(path, "expected a string or false, got true")
+					return
+				}
+				field.Set(reflect.ValueOf(String("")))
+			case string:
+				field.Set(reflect.ValueOf(String(v)))
+			default:
+				d.typeError(path, "a string or false", v)
+			}
+		},
+		"base": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			s, ok := v.(string)
+			if !ok {
+				d.typeError(path, "a string", v)
+				return
+			}
+			if s == "" {
+				s = "./" // '' is Vite's other spelling of the relative base
+			}
+			field.SetString(s)
+		},
+		"input":                          input,
+		"build.rollupOptions.input":      input,
+		"build.rolldownOptions.input":    input,
+		"build.rollupOptions.external":   external,
+		"build.rolldownOptions.external": external,
+		"build.minify": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				field.Set(reflect.ValueOf(Bool(v)))
+			case string:
+				switch v {
+				case "esbuild", "oxc":
+				case "terser":
+					d.warnf("%s: 'terser' is not available in govite; esbuild minifies instead", path)
+				default:
+					d.errorf(path, "expected a boolean, 'esbuild', 'oxc' or 'terser', got %q", v)
+					return
+				}
+				field.Set(reflect.ValueOf(Bool(true)))
+			default:
+				d.typeError(path, "a boolean or 'esbuild'", v)
+			}
+		},
+		"build.cssMinify": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				field.Set(reflect.ValueOf(Bool(v)))
+			case string:
+				switch v {
+				case "esbuild":
+				case "lightningcss":
+					d.warnf("%s: 'lightningcss' is not available in govite; esbuild minifies CSS instead", path)
+				default:
+					d.errorf(path, "expected a boolean, 'esbuild' or 'lightningcss', got %q", v)
+					return
+				}
+				field.Set(reflect.ValueOf(Bool(true)))
+			default:
+				d.typeError(path, "a boolean or 'esbuild'", v)
+			}
+		},
+		"build.sourcemap": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				if v {
+					field.Set(reflect.ValueOf(SourcemapExternal))
+				} else {
+					field.Set(reflect.ValueOf(SourcemapNone))
+				}
+			case string:
+				switch Sourcemap(v) {
+				case SourcemapInline, SourcemapHidden:
+					field.Set(reflect.ValueOf(Sourcemap(v)))
+				default:
+					d.errorf(path, "expected true, false, 'inline' or 'hidden', got %q", v)
+				}
+			default:
+				d.typeError(path, "a boolean, 'inline' or 'hidden'", v)
+			}
+		},
+		"build.manifest":    fileOption,
+		"build.ssrManifest": fileOption,
+		"build.modulePreload": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				field.Set(reflect.ValueOf(&ModulePreload{Disabled: !v}))
+			case *jsObject:
+				mp := &ModulePreload{}
+				d.decodeStruct(v, reflect.ValueOf(mp).Elem(), path)
+				field.Set(reflect.ValueOf(mp))
+			default:
+				d.typeError(path, "a boolean or an object", v)
+			}
+		},
+		"build.ssr": func(d *decoder, v any, _, parent reflect.Value, path string) {
+			b := parent.Addr().Interface().(*BuildOptions)
+			switch v := v.(type) {
+			case bool:
+				b.SSRInput = v
+			case string:
+				b.SSR = v
+			default:
+				d.typeError(path, "a boolean or a string", v)
+			}
+		},
+		"build.assetsInlineLimit": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			if _, ok := v.(*jsFunction); ok {
+				d.warnf("%s: a function is not supported by govite yet; it is ignored (the default limit of 4096 bytes applies)", path)
+				return
+			}
+			if n, ok := d.integer(v, path); ok {
+				field.Set(reflect.ValueOf(Int(n)))
+			}
+		},
+		"build.target": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			if b, ok := v.(bool); ok && !b {
+				d.warnf("%s: false is not supported by govite yet; the default target is used", path)
+				return
+			}
+			if list, ok := d.stringList(v, path); ok {
+				field.Set(reflect.ValueOf(list))
+			}
+		},
+		"esbuild": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				if v {
+					field.Set(reflect.ValueOf(&EsbuildOptions{}))
+				} else {
+					field.Set(reflect.ValueOf(&EsbuildOptions{Disabled: true}))
+				}
+			case *jsObject:
+				eo := &EsbuildOptions{}
+				d.decodeStruct(v, reflect.ValueOf(eo).Elem(), path)
+				field.Set(reflect.ValueOf(eo))
+			default:
+				d.typeError(path, "false or an object", v)
+			}
+		},
+		"esbuild.target": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			if list, ok := d.stringList(v, path); ok {
+				field.SetString(strings.Join(list, ","))
+			}
+		},
+		"resolve.alias": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			if aliases, ok := d.aliases(v, path); ok {
+				field.Set(reflect.ValueOf(aliases))
+			}
+		},
+		"json.stringify": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				field.SetBool(v)
+			case string:
+				if v != "auto" {
+					d.errorf(path, "expected a boolean or 'auto', got %q", v)
+				}
+				// 'auto' stringifies only large files; govite treats it as false for now.
+			default:
+				d.typeError(path, "a boolean or 'auto'", v)
+			}
+		},
+		"assetsInclude": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			items, isList := v.([]any)
+			if !isList {
+				items = []any{v}
+			}
+			var out []string
+			for i, e := range items {
+				p := path
+				if isList {
+					p = fmt.Sprintf("%s[%d]", path, i)
+				}
+				switch e := e.(type) {
+				case string:
+					out = append(out, e)
+				case *RegExp:
+					d.warnf("%s: regular expression %s is not supported by govite yet; it is ignored (use a glob such as '**/*.glb')", p, e)
+				default:
+					d.typeError(p, "a string, a RegExp or an array of them", e)
+				}
+			}
+			field.Set(reflect.ValueOf(out))
+		},
+		"css.modules": func(d *decoder, v any, field, _ reflect.Value, path string) {
+			switch v := v.(type) {
+			case bool:
+				d.warnf("%s: %v is not supported by govite yet; it is ignored", path, v)
+			case *jsObject:
+				m := &CSSModulesOptions{}
+				d.decodeStruct(v, reflect.ValueOf(m).Elem(), path)
+				field.Set(reflect.ValueOf(m))
+			default:
+				d.typeError(path, "an object", v)
+			}
+		},
+	}
+}
+
+func fileOption(d *decoder, v any, field, _ reflect.Value, path string) {
+	switch v := v.(type) {
+	case bool:
+		field.Set(reflect.ValueOf(FileOption{Enabled: v}))
+	case string:
+		field.Set(reflect.ValueOf(FileOption{Enabled: true, Path: v}))
+	default:
+		d.typeError(path, "a boolean or a file path", v)
+	}
+}
+
+// input decodes `string | string[] | Record<string, string>`.
+func (d *decoder) input(v any, path string) (*Input, bool) {
+	in := &Input{}
+	switch v := v.(type) {
+	case string:
+		in.Entries = append(in.Entries, InputEntry{Path: v})
+	case []any:
+		for i, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				d.typeError(fmt.Sprintf("%s[%d]", path, i), "a string", e)
+				return nil, false
+			}
+			in.Entries = append(in.Entries, InputEntry{Path: s})
+		}
+	case *jsObject:
+		for _, k := range v.keys {
+			s, ok := v.vals[k].(string)
+			if !ok {
+				d.typeError(joinPath(path, k), "a string", v.vals[k])
+				return nil, false
+			}
+			in.Entries = append(in.Entries, InputEntry{Name: k, Path: s})
+		}
+	default:
+		d.typeError(path, "a string, an array of strings or an object of named entries", v)
+		return nil, false
+	}
+	return in, true
+}
+
+// aliases decodes resolve.alias in its object form ({ '@': '/src' }, in key order) or its array form
+// ([{ find, replacement }], find being a string or a RegExp).
+func (d *decoder) aliases(v any, path string) ([]Alias, bool) {
+	var out []Alias
+	switch v := v.(type) {
+	case *jsObject:
+		for _, k := range v.keys {
+			r, ok := v.vals[k].(string)
+			if !ok {
+				d.typeError(joinPath(path, k), "a string", v.vals[k])
+				return nil, false
+			}
+			out = append(out, Alias{Find: k, Replacement: r})
+		}
+	case []any:
+		for i, e := range v {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			o, ok := e.(*jsObject)
+			if !ok {
+				d.typeError(p, "an object { find, replacement }", e)
+				return nil, false
+			}
+			var a Alias
+			switch f := o.get("find").(type) {
+			case string:
+				a.Find = f
+			case *RegExp:
+				src, err := TranslateRegExp(f.Source, f.Flags)
+				if err != nil {
+					d.errorf(p+".find", "%v", err)
+					return nil, false
+				}
+				a.FindRegexp = src
+			default:
+				d.typeError(p+".find", "a string or a RegExp", o.get("find"))
+				return nil, false
+			}
+			switch r := o.get("replacement").(type) {
+			case string:
+				a.Replacement = r
+			case *jsFunction:
+				d.errorf(p+".replacement", "a function replacement is not supported by govite yet; use a string")
+				return nil, false
+			default:
+				d.typeError(p+".replacement", "a string", o.get("replacement"))
+				return nil, false
+			}
+			for _, k := range o.keys {
+				if k != "find" && k != "replacement" && o.vals[k] != nil {
+					d.warnf("%s.%s is not supported by govite yet; it is ignored", p, k)
+				}
+			}
+			out = append(out, a)
+		}
+	default:
+		d.typeError(path, "an object or an array of { find, replacement }", v)
+		return nil, false
+	}
+	return out, true
+}

@@ -1,0 +1,1019 @@
+package config
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dop251/goja"
+)
+
+// Plugins written in JavaScript become *Plugin values whose hooks call back into the engine that
+// evaluated the config. Every bridge takes the engine's lock for the whole call, promise included (the
+// lock is only released while the promise waits on Go work; see jsVM).
+
+// supportedHooks are the hooks bridged to Plugin fields.
+var supportedHooks = []string{"config", "configResolved", "buildStart", "resolveId", "load", "transform", "buildEnd", "transformIndexHtml"}
+
+// unsupportedHooks are Vite and Rollup hooks govite does not call yet: a plugin that has one gets a
+// warning that names it.
+var unsupportedHooks = []string{
+	"options", "outputOptions", "renderStart", "renderChunk", "augmentChunkHash", "generateBundle",
+	"writeBundle", "closeBundle", "banner", "footer", "intro", "outro", "resolveDynamicImport",
+	"resolveFileUrl", "resolveImportMeta", "renderDynamicImport", "renderError", "moduleParsed",
+	"watchChange", "closeWatcher", "shouldTransformCachedModule", "onLog", "configureServer",
+	"configurePreviewServer", "handleHotUpdate", "hotUpdate", "applyToEnvironment", "buildApp",
+	"configEnvironment",
+}
+
+// pluginProps are plugin properties that are not hooks.
+var pluginProps = map[string]bool{
+	"name": true, "enforce": true, "apply": true, "api": true, "version": true, "meta": true,
+	"sharedDuringBuild": true, "perEnvironmentStartEndDuringDev": true,
+	"perEnvironmentWatchChangeDuringDev": true, "cacheKey": true,
+}
+
+func isSet(v goja.Value) bool {
+	return v != nil && !goja.IsUndefined(v) && !goja.IsNull(v)
+}
+
+// jsHook is one hook of a JS plugin.
+type jsHook struct {
+	fn     goja.Callable
+	order  string
+	filter *hookFilter
+}
+
+// pluginFromJS converts a plugin object. mu must be held.
+func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin, error) {
+	name := ""
+	if n := obj.Get("name"); isSet(n) {
+		name = n.String()
+	}
+	if b := obj.Get("__govite_builtin"); isSet(b) {
+		return vm.builtinPlugin(c, obj, name, b.String(), at)
+	}
+	label := name
+	if label == "" {
+		label = at
+		c.warn(fmt.Sprintf("%s: the plugin has no name; it is called %q in messages", at, at))
+	}
+	p := &Plugin{Name: label}
+	where := fmt.Sprintf("plugin %q", label)
+
+	if e := obj.Get("enforce"); isSet(e) {
+		switch s := e.String(); s {
+		case "pre", "post":
+			p.Enforce = s
+		default:
+			return nil, fmt.Errorf("%s (%s): enforce must be 'pre' or 'post', got %q", where, at, s)
+		}
+	}
+	if a := obj.Get("apply"); isSet(a) {
+		if fn, ok := goja.AssertFunction(a); ok {
+			p.ApplyFunc = vm.bridgeApply(label, fn)
+		} else {
+			switch s := a.String(); s {
+			case "build", "serve":
+				p.Apply = s
+			default:
+				return nil, fmt.Errorf("%s (%s): apply must be 'build', 'serve' or a function, got %q", where, at, s)
+			}
+		}
+	}
+
+	hooks := map[string]*jsHook{}
+	for _, h := range supportedHooks {
+		hk, err := vm.readHook(c, obj, label, h, at)
+		if err != nil {
+			return nil, err
+		}
+		if hk != nil {
+			hooks[h] = hk
+			if hk.order != "" && h != "transformIndexHtml" {
+				if p.HookOrder == nil {
+					p.HookOrder = map[string]string{}
+				}
+				p.HookOrder[h] = hk.order
+			}
+		}
+	}
+	for _, h := range unsupportedHooks {
+		if isSet(obj.Get(h)) {
+			c.warn(fmt.Sprintf("%s: hook %s is not supported by govite yet; it is ignored", where, h))
+		}
+	}
+	// Own properties that look like hooks but are not known: a typo or a hook of a newer Vite.
+	for _, k := range obj.Keys() {
+		if pluginProps[k] || slices.Contains(supportedHooks, k) || slices.Contains(unsupportedHooks, k) || strings.HasPrefix(k, "__") {
+			continue
+		}
+		v := obj.Get(k)
+		_, isFn := goja.AssertFunction(v)
+		isHookObj := false
+		if o, ok := v.(*goja.Object); ok && !isFn {
+			_, isHookObj = goja.AssertFunction(o.Get("handler"))
+		}
+		if isFn || isHookObj {
+			c.warn(fmt.Sprintf("%s: %s is not a hook govite knows; it is ignored", where, k))
+		}
+	}
+
+	if h := hooks["config"]; h != nil {
+		p.Config = vm.bridgeConfig(label, h)
+	}
+	if h := hooks["configResolved"]; h != nil {
+		p.ConfigResolved = func(rc *ResolvedConfig) error {
+			vm.mu.Lock()
+			defer vm.mu.Unlock()
+			_, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(nil, label), vm.resolvedJS(rc))
+			return hookError(label, "configResolved", err)
+		}
+	}
+	if h := hooks["buildStart"]; h != nil {
+		p.BuildStart = func(pc *PluginContext) error {
+			vm.mu.Lock()
+			defer vm.mu.Unlock()
+			opts := vm.rt.NewObject()
+			if pc != nil && pc.Config != nil {
+				_ = opts.Set("input", vm.toJS(encodeInput(&Input{Entries: pc.Config.Build.Input})))
+			}
+			_, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, label), opts)
+			return hookError(label, "buildStart", err)
+		}
+	}
+	if h := hooks["buildEnd"]; h != nil {
+		p.BuildEnd = func(pc *PluginContext, buildErr error) error {
+			vm.mu.Lock()
+			defer vm.mu.Unlock()
+			arg := goja.Undefined()
+			if buildErr != nil {
+				arg = vm.newError(buildErr.Error())
+			}
+			_, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, label), arg)
+			return hookError(label, "buildEnd", err)
+		}
+	}
+	if h := hooks["resolveId"]; h != nil {
+		p.ResolveID = vm.bridgeResolveID(label, h)
+	}
+	if h := hooks["load"]; h != nil {
+		p.Load = func(pc *PluginContext, id string) (*LoadResult, error) {
+			vm.mu.Lock()
+			defer vm.mu.Unlock()
+			if !h.filter.matches(id, "") {
+				return nil, nil
+			}
+			res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, label), vm.rt.ToValue(id))
+			if err != nil {
+				return nil, hookError(label, "load", err)
+			}
+			code, m, loader, ok, err := vm.codeResult(res)
+			if err != nil {
+				return nil, fmt.Errorf("plugin %q: load(%q) %w", label, id, err)
+			}
+			if !ok {
+				return nil, nil
+			}
+			return &LoadResult{Code: code, Map: m, Loader: loader}, nil
+		}
+	}
+	if h := hooks["transform"]; h != nil {
+		p.Transform = func(pc *PluginContext, code, id string) (*TransformResult, error) {
+			vm.mu.Lock()
+			defer vm.mu.Unlock()
+			if !h.filter.matches(id, code) {
+				return nil, nil
+			}
+			res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, label), vm.rt.ToValue(code), vm.rt.ToValue(id))
+			if err != nil {
+				return nil, hookError(label, "transform", err)
+			}
+			out, m, loader, ok, err := vm.codeResult(res)
+			if err != nil {
+				return nil, fmt.Errorf("plugin %q: transform(%q) %w", label, id, err)
+			}
+			if !ok {
+				return nil, nil
+			}
+			return &TransformResult{Code: out, Map: m, Loader: loader}, nil
+		}
+	}
+	if h := hooks["transformIndexHtml"]; h != nil {
+		p.TransformIndexHTML = vm.bridgeIndexHTML(label, h)
+		p.TransformIndexHTMLOrder = h.order
+	}
+	return p, nil
+}
+
+// builtinPlugin converts the object returned by a shim of a plugin govite implements itself.
+func (vm *jsVM) builtinPlugin(c *converter, obj *goja.Object, name, builtin, at string) (*Plugin, error) {
+	tv, err := c.value(obj.Get("__govite_options"), at)
+	if err != nil {
+		return nil, err
+	}
+	opts := map[string]any{}
+	switch t := tv.(type) {
+	case nil:
+	case *jsObject:
+		opts = plainValue(t, "", func(p, kind string) {
+			c.warn(fmt.Sprintf("plugin %q: option %s: a %s is not supported by govite; it is ignored", name, p, kind))
+		}).(map[string]any)
+	default:
+		return nil, fmt.Errorf("%s: the options of plugin %q must be an object, got %s", at, name, jsTypeName(tv))
+	}
+	return &Plugin{Name: name, Builtin: builtin, Options: opts}, nil
+}
+
+// readHook reads hook name of obj: a function or { handler, order, filter }.
+func (vm *jsVM) readHook(c *converter, obj *goja.Object, plugin, name, at string) (*jsHook, error) {
+	v := obj.Get(name)
+	if !isSet(v) {
+		return nil, nil
+	}
+	if fn, ok := goja.AssertFunction(v); ok {
+		return &jsHook{fn: fn}, nil
+	}
+	where := fmt.Sprintf("plugin %q: hook %s", plugin, name)
+	ho, ok := v.(*goja.Object)
+	if !ok {
+		return nil, fmt.Errorf("%s: expected a function or { handler }, got %s", where, describeJS(v))
+	}
+	handler := ho.Get("handler")
+	if name == "transformIndexHtml" && !isSet(handler) {
+		handler = ho.Get("transform") // Vite 4's { enforce, transform } form
+	}
+	fn, ok := goja.AssertFunction(handler)
+	if !ok {
+		return nil, fmt.Errorf("%s: expected a function or { handler }, got an object without a handler function", where)
+	}
+	h := &jsHook{fn: fn}
+	order := ho.Get("order")
+	if !isSet(order) && name == "transformIndexHtml" {
+		order = ho.Get("enforce")
+	}
+	if isSet(order) {
+		switch s := order.String(); s {
+		case "pre", "post":
+			h.order = s
+		default:
+			return nil, fmt.Errorf("%s: order must be 'pre', 'post' or null, got %q", where, s)
+		}
+	}
+	if f := ho.Get("filter"); isSet(f) {
+		if name != "resolveId" && name != "load" && name != "transform" {
+			c.warn(fmt.Sprintf("%s: filter is only used on resolveId, load and transform; it is ignored", where))
+		} else {
+			filter, err := vm.parseFilter(f, name, where)
+			if err != nil {
+				return nil, err
+			}
+			h.filter = filter
+		}
+	}
+	for _, k := range ho.Keys() {
+		switch k {
+		case "handler", "order", "filter", "transform", "enforce":
+		default:
+			c.warn(fmt.Sprintf("%s: %s is not supported by govite yet; it is ignored", where, k))
+		}
+	}
+	return h, nil
+}
+
+func hookError(plugin, hook string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("plugin %q: %s hook failed: %w", plugin, hook, err)
+}
+
+func (vm *jsVM) envJS(env ConfigEnv) *goja.Object {
+	o := vm.rt.NewObject()
+	_ = o.Set("command", env.Command)
+	_ = o.Set("mode", env.Mode)
+	_ = o.Set("isSsrBuild", env.IsSsrBuild)
+	_ = o.Set("isPreview", env.IsPreview)
+	return o
+}
+
+func (vm *jsVM) bridgeApply(plugin string, fn goja.Callable) func(*UserConfig, ConfigEnv) bool {
+	return func(cfg *UserConfig, env ConfigEnv) bool {
+		vm.mu.Lock()
+		defer vm.mu.Unlock()
+		res, err := fn(goja.Undefined(), vm.toJS(encodeUserConfig(cfg)), vm.envJS(env))
+		if err != nil {
+			vm.warnf("plugin %q: apply threw, so the plugin is not used: %v", plugin, vm.jsError(err))
+			return false
+		}
+		return res.ToBoolean()
+	}
+}
+
+// bridgeConfig runs a config hook. As in Vite, the hook may return a partial config (merged by the
+// caller) or change the config object it receives; changes are read back into cfg.
+func (vm *jsVM) bridgeConfig(plugin string, h *jsHook) func(*UserConfig, ConfigEnv) (*UserConfig, error) {
+	return func(cfg *UserConfig, env ConfigEnv) (*UserConfig, error) {
+		vm.mu.Lock()
+		defer vm.mu.Unlock()
+		ctx := context.Background()
+		cfgJS := vm.toJS(encodeUserConfig(cfg)).(*goja.Object)
+		res, err := vm.callLocked(ctx, h.fn, vm.hookThis(nil, plugin), cfgJS, vm.envJS(env))
+		if err != nil {
+			return nil, hookError(plugin, "config", err)
+		}
+		prefix := fmt.Sprintf("plugin %q: config hook: ", plugin)
+		conv := &converter{vm: vm, ctx: ctx, warn: func(s string) { vm.warnf("%s%s", prefix, s) }}
+
+		// Changes made to the object itself. Plugins cannot be added this way (Vite ignores them too).
+		_ = cfgJS.Delete("plugins")
+		tree, err := conv.config(cfgJS)
+		if err != nil {
+			return nil, fmt.Errorf("%s%w", prefix, err)
+		}
+		changed, warns, err := decodeUserConfig(tree)
+		if err != nil {
+			return nil, fmt.Errorf("%sthe config it changed is invalid: %w", prefix, err)
+		}
+		for _, w := range warns {
+			vm.warnf("%s%s", prefix, w)
+		}
+		changed.Plugins, changed.Logger = cfg.Plugins, cfg.Logger
+		if !reflect.DeepEqual(changed, cfg) {
+			*cfg = *changed
+		}
+
+		if !isSet(res) {
+			return nil, nil
+		}
+		tree, err = conv.config(res)
+		if err != nil {
+			return nil, fmt.Errorf("%sits result: %w", prefix, err)
+		}
+		partial, warns, err := decodeUserConfig(tree)
+		if err != nil {
+			return nil, fmt.Errorf("%sthe config it returned is invalid: %w", prefix, err)
+		}
+		for _, w := range warns {
+			vm.warnf("%s%s", prefix, w)
+		}
+		if len(partial.Plugins) > 0 {
+			vm.warnf("%splugins returned by a config hook are not used (as in Vite); add them to the config's plugins instead", prefix)
+			partial.Plugins = nil
+		}
+		return partial, nil
+	}
+}
+
+func (vm *jsVM) bridgeResolveID(plugin string, h *jsHook) func(*PluginContext, string, string, ResolveIDOptions) (*ResolveIDResult, error) {
+	return func(pc *PluginContext, source, importer string, opts ResolveIDOptions) (*ResolveIDResult, error) {
+		vm.mu.Lock()
+		defer vm.mu.Unlock()
+		if !h.filter.matches(source, "") {
+			return nil, nil
+		}
+		o := vm.rt.NewObject()
+		_ = o.Set("isEntry", opts.IsEntry)
+		_ = o.Set("ssr", opts.SSR)
+		if opts.Kind != "" {
+			_ = o.Set("kind", opts.Kind)
+		}
+		_ = o.Set("attributes", vm.rt.NewObject())
+		_ = o.Set("custom", vm.rt.NewObject())
+		imp := goja.Undefined()
+		if importer != "" {
+			imp = vm.rt.ToValue(importer)
+		}
+		res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, plugin), vm.rt.ToValue(source), imp, o)
+		if err != nil {
+			return nil, hookError(plugin, "resolveId", err)
+		}
+		if !isSet(res) {
+			return nil, nil
+		}
+		if b, ok := res.Export().(bool); ok {
+			if b {
+				return nil, fmt.Errorf("plugin %q: resolveId(%q) returned true; expected a string, an object { id }, false or null", plugin, source)
+			}
+			return &ResolveIDResult{ID: source, External: true}, nil // Rollup: false marks the import external
+		}
+		if s, ok := res.Export().(string); ok {
+			return &ResolveIDResult{ID: s}, nil
+		}
+		obj, ok := res.(*goja.Object)
+		if !ok || obj.ClassName() == "Array" {
+			return nil, fmt.Errorf("plugin %q: resolveId(%q) returned %s; expected a string, an object { id }, false or null", plugin, source, describeJS(res))
+		}
+		idv := obj.Get("id")
+		if !isSet(idv) {
+			return nil, fmt.Errorf("plugin %q: resolveId(%q) returned an object without id", plugin, source)
+		}
+		out := &ResolveIDResult{ID: idv.String()}
+		if ext := obj.Get("external"); isSet(ext) {
+			if s, ok := ext.Export().(string); ok {
+				out.External = s == "absolute" || s == "relative"
+			} else {
+				out.External = ext.ToBoolean()
+			}
+		}
+		if se := obj.Get("moduleSideEffects"); isSet(se) {
+			b := true
+			if v, ok := se.Export().(bool); ok {
+				b = v
+			}
+			out.SideEffects = &b
+		}
+		return out, nil
+	}
+}
+
+// codeResult reads what load and transform return: a string, or { code, map, moduleType }. ok is false
+// for null/undefined (the next plugin answers).
+func (vm *jsVM) codeResult(res goja.Value) (code, sourceMap, loader string, ok bool, err error) {
+	if !isSet(res) {
+		return "", "", "", false, nil
+	}
+	if s, isStr := res.Export().(string); isStr {
+		return s, "", "", true, nil
+	}
+	obj, isObj := res.(*goja.Object)
+	if !isObj || obj.ClassName() == "Array" {
+		return "", "", "", false, fmt.Errorf("returned %s; expected a string, an object { code, map } or null", describeJS(res))
+	}
+	c := obj.Get("code")
+	if !isSet(c) {
+		return "", "", "", false, nil
+	}
+	code = c.String()
+	if m := obj.Get("map"); isSet(m) {
+		if s, isStr := m.Export().(string); isStr {
+			sourceMap = s
+		} else if mo, isObj := m.(*goja.Object); isObj {
+			b, err := mo.MarshalJSON()
+			if err != nil {
+				return "", "", "", false, fmt.Errorf("returned a source map that cannot be serialised: %v", err)
+			}
+			sourceMap = string(b)
+		}
+	}
+	if mt := obj.Get("moduleType"); isSet(mt) {
+		switch s := mt.String(); s {
+		case "js", "jsx", "ts", "tsx", "json", "css":
+			loader = s
+		}
+	}
+	return code, sourceMap, loader, true, nil
+}
+
+func (vm *jsVM) bridgeIndexHTML(plugin string, h *jsHook) func(*IndexHTMLContext, string) (*IndexHTMLResult, error) {
+	return func(ic *IndexHTMLContext, html string) (*IndexHTMLResult, error) {
+		vm.mu.Lock()
+		defer vm.mu.Unlock()
+		ctxObj := vm.rt.NewObject()
+		var pc *PluginContext
+		if ic != nil {
+			pc = &ic.PluginContext
+			_ = ctxObj.Set("path", ic.Path)
+			_ = ctxObj.Set("filename", ic.Filename)
+			if ic.OriginalURL != "" {
+				_ = ctxObj.Set("originalUrl", ic.OriginalURL)
+			}
+			if ic.Bundle != nil {
+				_ = ctxObj.Set("bundle", vm.bundleJS(ic.Bundle))
+			}
+		}
+		res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, plugin), vm.rt.ToValue(html), ctxObj)
+		if err != nil {
+			return nil, hookError(plugin, "transformIndexHtml", err)
+		}
+		if !isSet(res) {
+			return nil, nil
+		}
+		if s, ok := res.Export().(string); ok {
+			return &IndexHTMLResult{HTML: s}, nil
+		}
+		obj, ok := res.(*goja.Object)
+		if !ok {
+			return nil, fmt.Errorf("plugin %q: transformIndexHtml returned %s; expected a string, an array of tags or { html, tags }", plugin, describeJS(res))
+		}
+		out := &IndexHTMLResult{}
+		tags := res
+		if obj.ClassName() != "Array" {
+			if hv := obj.Get("html"); isSet(hv) {
+				out.HTML = hv.String()
+			}
+			tags = obj.Get("tags")
+		}
+		if isSet(tags) {
+			list, err := vm.htmlTags(tags)
+			if err != nil {
+				return nil, fmt.Errorf("plugin %q: transformIndexHtml: %w", plugin, err)
+			}
+			out.Tags = list
+		}
+		return out, nil
+	}
+}
+
+func (vm *jsVM) htmlTags(v goja.Value) ([]HTMLTag, error) {
+	obj, ok := v.(*goja.Object)
+	if !ok || obj.ClassName() != "Array" {
+		return nil, fmt.Errorf("tags: expected an array, got %s", describeJS(v))
+	}
+	var out []HTMLTag
+	n := int(obj.Get("length").ToInteger())
+	for i := 0; i < n; i++ {
+		t, err := vm.htmlTag(obj.Get(fmt.Sprint(i)), fmt.Sprintf("tags[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func (vm *jsVM) htmlTag(v goja.Value, at string) (HTMLTag, error) {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return HTMLTag{}, fmt.Errorf("%s: expected a tag object { tag, attrs, children, injectTo }, got %s", at, describeJS(v))
+	}
+	var t HTMLTag
+	tag := obj.Get("tag")
+	if !isSet(tag) {
+		return HTMLTag{}, fmt.Errorf("%s: the tag name (tag) is missing", at)
+	}
+	t.Tag = tag.String()
+	if a, ok := obj.Get("attrs").(*goja.Object); ok {
+		t.Attrs = map[string]string{}
+		for _, k := range a.Keys() {
+			av := a.Get(k)
+			if !isSet(av) {
+				continue
+			}
+			if b, isBool := av.Export().(bool); isBool {
+				if b {
+					t.Attrs[k] = "" // a boolean attribute
+				}
+				continue
+			}
+			t.Attrs[k] = av.String()
+		}
+	}
+	if ch := obj.Get("children"); isSet(ch) {
+		if co, ok := ch.(*goja.Object); ok && co.ClassName() == "Array" {
+			kids, err := vm.htmlTags(ch)
+			if err != nil {
+				return HTMLTag{}, fmt.Errorf("%s.children: %w", at, err)
+			}
+			var b strings.Builder
+			for _, k := range kids {
+				b.WriteString(RenderHTMLTag(k))
+			}
+			t.Children = b.String()
+		} else {
+			t.Children = ch.String()
+		}
+	}
+	if inj := obj.Get("injectTo"); isSet(inj) {
+		switch s := inj.String(); s {
+		case "head", "body", "head-prepend", "body-prepend":
+			t.InjectTo = s
+		default:
+			return HTMLTag{}, fmt.Errorf("%s: injectTo must be 'head', 'body', 'head-prepend' or 'body-prepend', got %q", at, s)
+		}
+	}
+	return t, nil
+}
+
+var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+
+// RenderHTMLTag renders t as HTML (attributes in name order).
+func RenderHTMLTag(t HTMLTag) string {
+	var b strings.Builder
+	b.WriteString("<" + t.Tag)
+	keys := make([]string, 0, len(t.Attrs))
+	for k := range t.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if v := t.Attrs[k]; v == "" {
+			b.WriteString(" " + k)
+		} else {
+			b.WriteString(" " + k + `="` + strings.ReplaceAll(v, `"`, "&quot;") + `"`)
+		}
+	}
+	b.WriteString(">")
+	if voidElements[t.Tag] {
+		return b.String()
+	}
+	b.WriteString(t.Children)
+	b.WriteString("</" + t.Tag + ">")
+	return b.String()
+}
+
+// bundleJS is the build output as transformIndexHtml's ctx.bundle shows it.
+func (vm *jsVM) bundleJS(bundle *OutputBundle) *goja.Object {
+	o := vm.rt.NewObject()
+	names := make([]string, 0, len(bundle.Files))
+	for n := range bundle.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		f := bundle.Files[n]
+		fo := vm.rt.NewObject()
+		_ = fo.Set("type", f.Type)
+		_ = fo.Set("fileName", f.FileName)
+		if f.Type == "chunk" {
+			_ = fo.Set("name", f.Name)
+			_ = fo.Set("code", string(f.Contents))
+			_ = fo.Set("isEntry", f.IsEntry)
+			_ = fo.Set("isDynamicEntry", f.IsDynamicEntry)
+			if f.FacadeModuleID != "" {
+				_ = fo.Set("facadeModuleId", f.FacadeModuleID)
+			} else {
+				_ = fo.Set("facadeModuleId", goja.Null())
+			}
+			_ = fo.Set("moduleIds", vm.toJS(goToTree(f.ModuleIDs)))
+			_ = fo.Set("imports", vm.toJS(goToTree(f.Imports)))
+			_ = fo.Set("dynamicImports", vm.toJS(goToTree(f.DynamicImports)))
+			meta := vm.rt.NewObject()
+			_ = meta.Set("importedCss", vm.toJS(goToTree(f.ImportedCSS)))
+			_ = meta.Set("importedAssets", vm.toJS(goToTree(f.ImportedAssets)))
+			_ = fo.Set("viteMetadata", meta)
+		} else {
+			_ = fo.Set("source", string(f.Contents))
+			_ = fo.Set("originalFileNames", vm.toJS(goToTree(f.OriginalFileNames)))
+		}
+		_ = o.Set(n, fo)
+	}
+	return o
+}
+
+// resolvedJS is the JS view of rc, created once per resolved config. mu must be held.
+func (vm *jsVM) resolvedJS(rc *ResolvedConfig) goja.Value {
+	if rc == nil {
+		return goja.Undefined()
+	}
+	if o, ok := vm.resolvedObjs[rc]; ok {
+		return o
+	}
+	o := vm.toJS(resolvedConfigTree(rc)).(*goja.Object)
+	vm.resolvedObjs[rc] = o
+	return o
+}
+
+// hookThis is `this` inside a hook: Rollup's plugin context as far as govite offers it. pc is nil for
+// hooks that run before there is a pipeline (config, configResolved). mu must be held.
+func (vm *jsVM) hookThis(pc *PluginContext, plugin string) *goja.Object {
+	rt := vm.rt
+	o := rt.NewObject()
+	message := func(v goja.Value) string {
+		if obj, ok := v.(*goja.Object); ok {
+			if m := obj.Get("message"); isSet(m) {
+				return m.String()
+			}
+		}
+		if !isSet(v) {
+			return ""
+		}
+		return v.String()
+	}
+	warn := func(c goja.FunctionCall) goja.Value {
+		msg := message(c.Argument(0))
+		if pc != nil && pc.Host != nil {
+			pc.Host.Warn(fmt.Sprintf("[plugin %s] %s", plugin, msg))
+		} else {
+			vm.warnf("plugin %q: %s", plugin, msg)
+		}
+		return goja.Undefined()
+	}
+	_ = o.Set("warn", warn)
+	_ = o.Set("info", func(c goja.FunctionCall) goja.Value {
+		_, _ = fmt.Fprintf(vm.stdout, "[plugin %s] %s\n", plugin, message(c.Argument(0)))
+		return goja.Undefined()
+	})
+	_ = o.Set("debug", func(goja.FunctionCall) goja.Value { return goja.Undefined() })
+	_ = o.Set("error", func(c goja.FunctionCall) goja.Value {
+		arg := c.Argument(0)
+		if obj, ok := arg.(*goja.Object); ok && obj.ClassName() == "Error" {
+			panic(obj)
+		}
+		panic(vm.newError(message(arg)))
+	})
+	meta := rt.NewObject()
+	_ = meta.Set("rollupVersion", "4.0.0")
+	_ = meta.Set("viteVersion", "8.0.0")
+	_ = meta.Set("watchMode", pc != nil && pc.Config != nil && pc.Config.Command == "serve")
+	_ = o.Set("meta", meta)
+	_ = o.Set("addWatchFile", func(c goja.FunctionCall) goja.Value {
+		if pc != nil && pc.Host != nil {
+			pc.Host.AddWatchFile(c.Argument(0).String())
+		}
+		return goja.Undefined()
+	})
+	_ = o.Set("getWatchFiles", func(goja.FunctionCall) goja.Value { return rt.NewArray() })
+	_ = o.Set("getModuleInfo", func(goja.FunctionCall) goja.Value { return goja.Null() })
+	_ = o.Set("getModuleIds", func(goja.FunctionCall) goja.Value { return rt.NewArray() })
+	for _, name := range []string{"emitFile", "getFileName", "setAssetSource", "parse", "load"} {
+		name := name
+		_ = o.Set(name, func(goja.FunctionCall) goja.Value {
+			panic(vm.newError(fmt.Sprintf("this.%s() is not supported by govite yet (plugin %s)", name, plugin)))
+		})
+	}
+	_ = o.Set("resolve", func(c goja.FunctionCall) goja.Value {
+		source := c.Argument(0).String()
+		importer := ""
+		if a := c.Argument(1); isSet(a) {
+			importer = a.String()
+		}
+		skipSelf := true
+		if opts, ok := c.Argument(2).(*goja.Object); ok {
+			if s := opts.Get("skipSelf"); isSet(s) {
+				skipSelf = s.ToBoolean()
+			}
+		}
+		if pc == nil || pc.Host == nil {
+			p, _, reject := rt.NewPromise()
+			_ = reject(vm.newError("this.resolve() is not available in this hook"))
+			return rt.ToValue(p)
+		}
+		host := pc.Host
+		return vm.startAsync(func() (any, error) {
+			return host.Resolve(source, importer, skipSelf)
+		}, func(v any) goja.Value {
+			r, _ := v.(*ResolveIDResult)
+			if r == nil {
+				return goja.Null()
+			}
+			ro := rt.NewObject()
+			_ = ro.Set("id", r.ID)
+			_ = ro.Set("external", r.External)
+			if r.SideEffects != nil {
+				_ = ro.Set("moduleSideEffects", *r.SideEffects)
+			} else {
+				_ = ro.Set("moduleSideEffects", true)
+			}
+			return ro
+		})
+	})
+	if pc != nil {
+		env := rt.NewObject()
+		_ = env.Set("name", pc.Environment)
+		if pc.Config != nil {
+			_ = env.Set("mode", pc.Config.Mode)
+			_ = env.Set("config", vm.resolvedJS(pc.Config))
+		}
+		_ = o.Set("environment", env)
+	}
+	return o
+}
+
+// ---- hook filters ----
+
+// hookFilter is the `filter` of a { handler, filter } hook: ids and code the hook is called for. A nil
+// filter matches everything. It is evaluated with mu held (JS regular expressions may be used).
+type hookFilter struct {
+	id, code, moduleType *patternSet
+}
+
+type patternSet struct {
+	include, exclude []func(string) bool
+}
+
+func (s *patternSet) match(v string) bool {
+	if s == nil {
+		return true
+	}
+	for _, m := range s.exclude {
+		if m(v) {
+			return false
+		}
+	}
+	if len(s.include) == 0 {
+		return true
+	}
+	for _, m := range s.include {
+		if m(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *hookFilter) matches(id, code string) bool {
+	if f == nil {
+		return true
+	}
+	normID := filepath.ToSlash(id)
+	return f.id.match(normID) && f.code.match(code) && f.moduleType.match(moduleTypeOf(normID))
+}
+
+// moduleTypeOf guesses the module type of id from its extension.
+func moduleTypeOf(id string) string {
+	if i := strings.IndexAny(id, "?#"); i >= 0 {
+		id = id[:i]
+	}
+	switch path.Ext(id) {
+	case ".js", ".mjs", ".cjs":
+		return "js"
+	case ".jsx":
+		return "jsx"
+	case ".ts", ".mts", ".cts":
+		return "ts"
+	case ".tsx":
+		return "tsx"
+	case ".json":
+		return "json"
+	case ".css":
+		return "css"
+	}
+	return ""
+}
+
+func (vm *jsVM) parseFilter(v goja.Value, hook, where string) (*hookFilter, error) {
+	obj, ok := v.(*goja.Object)
+	if !ok || obj.ClassName() == "Array" {
+		return nil, fmt.Errorf("%s: filter must be an object { id, code, moduleType }, got %s", where, describeJS(v))
+	}
+	f := &hookFilter{}
+	var err error
+	for _, k := range obj.Keys() {
+		val := obj.Get(k)
+		switch k {
+		case "id":
+			f.id, err = vm.patternSet(val, "id", hook, where+": filter.id")
+		case "code":
+			if hook != "transform" {
+				return nil, fmt.Errorf("%s: filter.code is only available for transform", where)
+			}
+			f.code, err = vm.patternSet(val, "code", hook, where+": filter.code")
+		case "moduleType":
+			f.moduleType, err = vm.patternSet(val, "moduleType", hook, where+": filter.moduleType")
+		default:
+			return nil, fmt.Errorf("%s: filter.%s is not a filter govite knows (id, code, moduleType)", where, k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+func (vm *jsVM) patternSet(v goja.Value, kind, hook, where string) (*patternSet, error) {
+	if !isSet(v) {
+		return nil, nil
+	}
+	s := &patternSet{}
+	obj, isObj := v.(*goja.Object)
+	if isObj && obj.ClassName() == "Object" {
+		for _, k := range obj.Keys() {
+			var dst *[]func(string) bool
+			switch k {
+			case "include":
+				dst = &s.include
+			case "exclude":
+				dst = &s.exclude
+			default:
+				return nil, fmt.Errorf("%s: expected { include, exclude }, got key %q", where, k)
+			}
+			ms, err := vm.patterns(obj.Get(k), kind, hook, where+"."+k)
+			if err != nil {
+				return nil, err
+			}
+			*dst = ms
+		}
+		return s, nil
+	}
+	ms, err := vm.patterns(v, kind, hook, where)
+	if err != nil {
+		return nil, err
+	}
+	s.include = ms
+	return s, nil
+}
+
+func (vm *jsVM) patterns(v goja.Value, kind, hook, where string) ([]func(string) bool, error) {
+	if !isSet(v) {
+		return nil, nil
+	}
+	if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Array" {
+		var out []func(string) bool
+		n := int(obj.Get("length").ToInteger())
+		for i := 0; i < n; i++ {
+			m, err := vm.pattern(obj.Get(fmt.Sprint(i)), kind, hook, fmt.Sprintf("%s[%d]", where, i))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	}
+	m, err := vm.pattern(v, kind, hook, where)
+	if err != nil {
+		return nil, err
+	}
+	return []func(string) bool{m}, nil
+}
+
+func (vm *jsVM) pattern(v goja.Value, kind, hook, where string) (func(string) bool, error) {
+	if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "RegExp" {
+		src, flags := obj.Get("source").String(), obj.Get("flags").String()
+		if goSrc, err := TranslateRegExp(src, flags); err == nil {
+			re := regexp.MustCompile(goSrc)
+			return re.MatchString, nil
+		}
+		// Lookaround and the like: let the engine test it (filters run with the lock held).
+		test, _ := goja.AssertFunction(obj.Get("test"))
+		return func(s string) bool {
+			_ = obj.Set("lastIndex", 0)
+			r, err := test(obj, vm.rt.ToValue(s))
+			return err == nil && r.ToBoolean()
+		}, nil
+	}
+	s, ok := v.Export().(string)
+	if !ok {
+		return nil, fmt.Errorf("%s: expected a string or a RegExp, got %s", where, describeJS(v))
+	}
+	switch kind {
+	case "code":
+		return func(code string) bool { return strings.Contains(code, s) }, nil
+	case "moduleType":
+		return func(mt string) bool { return mt == s }, nil
+	}
+	if hook == "resolveId" {
+		return nil, fmt.Errorf("%s: string patterns are not available for resolveId (ids are not paths yet); use a RegExp", where)
+	}
+	glob := s
+	if !strings.HasPrefix(glob, "/") && !strings.HasPrefix(glob, "*") {
+		wd, _ := os.Getwd()
+		glob = path.Join(filepath.ToSlash(wd), glob)
+	}
+	re, err := regexp.Compile(GlobToRegexp(glob))
+	if err != nil {
+		return nil, fmt.Errorf("%s: invalid glob %q: %v", where, s, err)
+	}
+	return re.MatchString, nil
+}
+
+// GlobToRegexp translates a glob (`**` any path, `*` and `?` within a path segment, `{a,b}`
+// alternatives, `[...]` classes) into an anchored Go regular expression.
+func GlobToRegexp(glob string) string {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(glob); i++ {
+		c := glob[i]
+		switch c {
+		case '*':
+			if i+1 < len(glob) && glob[i+1] == '*' {
+				i++
+				if i+1 < len(glob) && glob[i+1] == '/' {
+					i++
+					b.WriteString("(?:.*/)?")
+				} else {
+					b.WriteString(".*")
+				}
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString("[^/]")
+		case '{':
+			end := strings.IndexByte(glob[i:], '}')
+			if end < 0 {
+				b.WriteString(`\{`)
+				continue
+			}
+			alts := strings.Split(glob[i+1:i+end], ",")
+			for j, a := range alts {
+				alts[j] = regexp.QuoteMeta(a)
+			}
+			b.WriteString("(?:" + strings.Join(alts, "|") + ")")
+			i += end
+		case '[':
+			end := strings.IndexByte(glob[i:], ']')
+			if end < 0 {
+				b.WriteString(`\[`)
+				continue
+			}
+			class := glob[i+1 : i+end]
+			if strings.HasPrefix(class, "!") {
+				class = "^" + class[1:]
+			}
+			b.WriteString("[" + class + "]")
+			i += end
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	return b.String()
+}

@@ -1,0 +1,157 @@
+package config
+
+// Plugin is a govite plugin: Vite's plugin object as a Go struct of optional hooks. A hook left nil is
+// skipped. Hooks that can answer (ResolveID, Load, Transform) return nil to let the next plugin answer.
+// Every hook receives a *PluginContext that names the environment it runs for.
+//
+// Plugins written in a vite.config.* file are converted to this struct; their hooks call into the
+// JavaScript engine that evaluated the config.
+type Plugin struct {
+	Name    string
+	Enforce string // "pre", "post" or "" (normal)
+	// Apply limits the plugin to "build" or "serve"; "" applies it to both. ApplyFunc, when set, decides.
+	Apply     string
+	ApplyFunc func(cfg *UserConfig, env ConfigEnv) bool
+
+	// Config may change the user config before it is resolved; it returns a partial config that is
+	// merged into it (mergeConfig semantics), or nil.
+	Config func(cfg *UserConfig, env ConfigEnv) (*UserConfig, error)
+	// ConfigResolved sees the final config.
+	ConfigResolved func(cfg *ResolvedConfig) error
+
+	BuildStart func(ctx *PluginContext) error
+	ResolveID  func(ctx *PluginContext, source, importer string, opts ResolveIDOptions) (*ResolveIDResult, error)
+	Load       func(ctx *PluginContext, id string) (*LoadResult, error)
+	Transform  func(ctx *PluginContext, code, id string) (*TransformResult, error)
+	BuildEnd   func(ctx *PluginContext, err error) error
+
+	// TransformIndexHTML changes an HTML entry (Vite's transformIndexHtml). Order "pre" runs before
+	// govite's own HTML processing, "" and "post" after.
+	TransformIndexHTML      func(ctx *IndexHTMLContext, html string) (*IndexHTMLResult, error)
+	TransformIndexHTMLOrder string
+
+	// GenerateBundle sees the finished output before it is written and may add, change or remove files.
+	GenerateBundle func(ctx *PluginContext, bundle *OutputBundle) error
+	// WriteBundle runs after the output was written.
+	WriteBundle func(ctx *PluginContext, bundle *OutputBundle) error
+
+	// HookOrder is the order a hook asked for with Vite's `{ order, handler }` form, by hook name
+	// ("buildStart", "resolveId", "load", "transform", ...): "pre" hooks run before the hooks without
+	// an order and "post" hooks after them, whatever the plugins' Enforce. TransformIndexHTMLOrder is
+	// the same for TransformIndexHTML.
+	HookOrder map[string]string
+
+	// Builtin names a plugin govite implements itself ("react"); Options are its options as written.
+	// A config that uses @vitejs/plugin-react gets such a plugin and govite supplies the behaviour.
+	Builtin string
+	Options map[string]any
+}
+
+// PluginContext is the `this` of Vite's hooks: it names the environment and lets a hook call back into
+// the pipeline.
+type PluginContext struct {
+	Environment string // "client", "ssr", ...
+	Config      *ResolvedConfig
+	Host        PluginHost
+}
+
+// PluginHost is what the pipeline offers to hooks through PluginContext.
+type PluginHost interface {
+	// Resolve runs the resolveId hooks of every plugin (except the calling one when skipSelf is set).
+	Resolve(source, importer string, skipSelf bool) (*ResolveIDResult, error)
+	// AddWatchFile makes a change to file invalidate the current module.
+	AddWatchFile(file string)
+	// Warn logs a warning attributed to the plugin.
+	Warn(msg string)
+}
+
+// Resolve is this.resolve(): the whole resolve pipeline.
+func (c *PluginContext) Resolve(source, importer string) (*ResolveIDResult, error) {
+	return c.Host.Resolve(source, importer, true)
+}
+
+// ResolveIDOptions are the extra arguments of resolveId.
+type ResolveIDOptions struct {
+	IsEntry bool
+	// Kind is how the module is imported: "import-statement", "dynamic-import", "require-call",
+	// "import-rule" (CSS @import), "url-token" (CSS url()), "entry-point".
+	Kind string
+	SSR  bool
+}
+
+// ResolveIDResult is the answer of a resolveId hook. External marks the id as not bundled.
+type ResolveIDResult struct {
+	ID       string
+	External bool
+	// SideEffects false lets the bundler drop the module when nothing it exports is used.
+	SideEffects *bool
+}
+
+// LoadResult is the answer of a load hook.
+type LoadResult struct {
+	Code string
+	Map  string // source map JSON, optional
+	// Loader tells how the code is to be read when it is not JavaScript: "js", "ts", "jsx", "tsx",
+	// "css", "json". "" means decide by the id's extension.
+	Loader string
+}
+
+// TransformResult is the answer of a transform hook.
+type TransformResult struct {
+	Code   string
+	Map    string
+	Loader string // as LoadResult.Loader, when the transform changed the language (TS to JS, say)
+}
+
+// IndexHTMLContext describes the HTML being transformed.
+type IndexHTMLContext struct {
+	PluginContext
+	// Path is the HTML file's URL path from root ("/index.html"); Filename its absolute path.
+	Path     string
+	Filename string
+	// OriginalURL is the request URL in dev; "" in build.
+	OriginalURL string
+	// Bundle is the build output, in build; nil in dev.
+	Bundle *OutputBundle
+}
+
+// IndexHTMLResult is what a TransformIndexHTML hook returns: the new HTML (or "" to keep it) and tags to
+// inject.
+type IndexHTMLResult struct {
+	HTML string
+	Tags []HTMLTag
+}
+
+// HTMLTag is Vite's HtmlTagDescriptor.
+type HTMLTag struct {
+	Tag      string
+	Attrs    map[string]string // a value of "" renders a boolean attribute
+	Children string
+	// InjectTo is "head", "body", "head-prepend" or "body-prepend"; "" means "head-prepend".
+	InjectTo string
+}
+
+// OutputBundle is the build output before it is written: file name (relative to outDir, "/" separators)
+// to file.
+type OutputBundle struct {
+	Files map[string]*OutputFile
+}
+
+// OutputFile is one output file: a chunk, an asset or a source map.
+type OutputFile struct {
+	FileName string
+	Type     string // "chunk" or "asset"
+	Contents []byte
+	// Chunk information, for Type "chunk".
+	Name           string
+	IsEntry        bool
+	IsDynamicEntry bool
+	FacadeModuleID string   // the entry module's absolute path, "" for shared chunks
+	ModuleIDs      []string // the modules bundled into the chunk, in output order
+	Imports        []string // file names of statically imported chunks
+	DynamicImports []string // file names of dynamically imported chunks
+	ImportedCSS    []string // file names of the CSS files of this chunk
+	ImportedAssets []string // file names of the assets this chunk references
+	// OriginalFileNames are the source files an asset was emitted from (relative to root).
+	OriginalFileNames []string
+}

@@ -1,0 +1,155 @@
+// node:fs for config files run by govite: the reading half, synchronous and promise-based.
+const host = globalThis.__govite;
+
+function toPath(p) {
+  if (typeof p === 'string') return p;
+  if (p && typeof p.href === 'string') return host.fileURLToPath(p.href);
+  if (p && typeof p.toString === 'function') return p.toString();
+  throw new TypeError('The "path" argument must be of type string or an instance of URL');
+}
+
+class Stats {
+  constructor(s) {
+    this._type = s.type;
+    this.size = s.size;
+    this.mode = s.mode;
+    this.mtimeMs = s.mtimeMs;
+    this.atimeMs = this.ctimeMs = this.birthtimeMs = s.mtimeMs;
+    this.mtime = this.atime = this.ctime = this.birthtime = new Date(s.mtimeMs);
+  }
+  isFile() { return this._type === 'file'; }
+  isDirectory() { return this._type === 'dir'; }
+  isSymbolicLink() { return this._type === 'symlink'; }
+  isFIFO() { return false; }
+  isSocket() { return false; }
+  isBlockDevice() { return false; }
+  isCharacterDevice() { return false; }
+}
+
+class Dirent {
+  constructor(e, dir) {
+    this.name = e.name;
+    this._type = e.type;
+    this.parentPath = this.path = dir;
+  }
+  isFile() { return this._type === 'file'; }
+  isDirectory() { return this._type === 'dir'; }
+  isSymbolicLink() { return this._type === 'symlink'; }
+  isFIFO() { return false; }
+  isSocket() { return false; }
+  isBlockDevice() { return false; }
+  isCharacterDevice() { return false; }
+}
+
+// Without Buffer, file contents are always returned as strings; JSON.parse and string methods work the
+// same on them.
+export function readFileSync(p) {
+  return host.readFile(toPath(p));
+}
+
+export function existsSync(p) {
+  try {
+    return host.exists(toPath(p));
+  } catch (e) {
+    return false;
+  }
+}
+
+export function statSync(p, opts) {
+  try {
+    return new Stats(host.stat(toPath(p), false));
+  } catch (e) {
+    if (opts && opts.throwIfNoEntry === false && e.code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export function lstatSync(p, opts) {
+  try {
+    return new Stats(host.stat(toPath(p), true));
+  } catch (e) {
+    if (opts && opts.throwIfNoEntry === false && e.code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export function readdirSync(p, opts) {
+  const dir = toPath(p);
+  const entries = host.readdir(dir);
+  if (opts && typeof opts === 'object' && opts.withFileTypes) return entries.map((e) => new Dirent(e, dir));
+  return entries.map((e) => e.name);
+}
+
+export function realpathSync(p) {
+  return host.realpath(toPath(p));
+}
+realpathSync.native = realpathSync;
+
+export function accessSync(p) {
+  host.stat(toPath(p), false);
+}
+
+export const constants = { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1 };
+
+function notAvailable(name) {
+  return function () {
+    throw new Error('fs.' + name + '() is not available in config files run by govite: they may only read files');
+  };
+}
+export const writeFileSync = notAvailable('writeFileSync');
+export const mkdirSync = notAvailable('mkdirSync');
+export const rmSync = notAvailable('rmSync');
+export const unlinkSync = notAvailable('unlinkSync');
+
+function promisify(fn) {
+  return function (...args) {
+    try {
+      return Promise.resolve(fn(...args));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+}
+
+export const promises = {
+  readFile: promisify(readFileSync),
+  stat: promisify(statSync),
+  lstat: promisify(lstatSync),
+  readdir: promisify(readdirSync),
+  realpath: promisify(realpathSync),
+  access: promisify(accessSync),
+  constants,
+};
+
+// Callback forms.
+function callbackify(fn) {
+  return function (...args) {
+    const cb = typeof args[args.length - 1] === 'function' ? args.pop() : null;
+    let res, err = null;
+    try {
+      res = fn(...args);
+    } catch (e) {
+      err = e;
+    }
+    if (cb) Promise.resolve().then(() => cb(err, res));
+  };
+}
+export const readFile = callbackify(readFileSync);
+export const stat = callbackify(statSync);
+export const lstat = callbackify(lstatSync);
+export const readdir = callbackify(readdirSync);
+export const realpath = callbackify(realpathSync);
+export const access = callbackify(accessSync);
+export function exists(p, cb) {
+  const r = existsSync(p);
+  Promise.resolve().then(() => cb(r));
+}
+
+const fs = {
+  readFileSync, existsSync, statSync, lstatSync, readdirSync, realpathSync, accessSync, constants,
+  writeFileSync, mkdirSync, rmSync, unlinkSync, promises, readFile, stat, lstat, readdir, realpath, access, exists,
+  Stats, Dirent,
+};
+export default fs;
+globalThis.__govite_modules.fs = fs;
+globalThis.__govite_modules['fs/promises'] = promises;

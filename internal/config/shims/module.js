@@ -1,0 +1,31 @@
+// node:module: createRequire returns a require() for the Node built-ins govite provides. Packages cannot
+// be loaded at run time: they are bundled ahead of time from static imports.
+import 'node:path';
+import 'node:url';
+import 'node:fs';
+import 'node:process';
+import 'node:os';
+import 'node:events';
+import 'node:util';
+import 'node:assert';
+import 'node:crypto';
+
+export function createRequire() {
+  const req = (name) => globalThis.__govite_require(name);
+  req.resolve = globalThis.__govite_require.resolve;
+  req.cache = {};
+  return req;
+}
+export const builtinModules = [
+  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'console', 'constants', 'crypto', 'dgram',
+  'diagnostics_channel', 'dns', 'domain', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'inspector',
+  'module', 'net', 'os', 'path', 'path/posix', 'path/win32', 'perf_hooks', 'process', 'punycode', 'querystring',
+  'readline', 'repl', 'stream', 'stream/promises', 'string_decoder', 'sys', 'timers', 'tls', 'trace_events',
+  'tty', 'url', 'util', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib',
+];
+export function isBuiltin(name) {
+  return builtinModules.includes(String(name).replace(/^node:/, ''));
+}
+const mod = { createRequire, builtinModules, isBuiltin };
+export default mod;
+globalThis.__govite_modules.module = mod;

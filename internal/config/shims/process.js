@@ -1,0 +1,17 @@
+const process = globalThis.process;
+export default process;
+export const env = process.env;
+export const argv = process.argv;
+export const platform = process.platform;
+export const arch = process.arch;
+export const versions = process.versions;
+export const version = process.version;
+export const cwd = process.cwd;
+export const exit = process.exit;
+export const nextTick = process.nextTick;
+export const hrtime = process.hrtime;
+export const stdout = process.stdout;
+export const stderr = process.stderr;
+export const emitWarning = process.emitWarning;
+export const on = process.on;
+globalThis.__govite_modules.process = process;
