@@ -1,0 +1,5 @@
+import './shared.css'
+
+export function greet(who) {
+  return `Hello from ${who}`
+}
