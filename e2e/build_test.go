@@ -144,7 +144,7 @@ func TestBuildExampleInBrowser(t *testing.T) {
 	t.Logf("main page:\n%s\nadmin page:\n%s", mainHTML, adminHTML)
 	b := browser.New(t)
 
-	// decodeDataPNG checks that s (a URL, or a url("...") value) is a data:image/png;base64 URL of want.
+	// checkDataPNG checks that s (a URL, or a url("...") value) is a data:image/png;base64 URL of want.
 	checkDataPNG := func(t *testing.T, what, s string, want []byte) {
 		t.Helper()
 		s = strings.TrimSuffix(strings.TrimPrefix(s, `url("`), `")`)
@@ -372,5 +372,26 @@ func TestManifestMatchesVite8(t *testing.T) {
 	}
 	if w, g := files(viteRoot), files(goRoot); strings.Join(w, "\n") != strings.Join(g, "\n") {
 		t.Errorf("dist files differ (hashes normalised):\nVite 8: %q\ngovite: %q", w, g)
+	}
+}
+
+// TestBuildIsDeterministic builds examples/basic several times, in different folders, and expects
+// the same dist/ every time: Vite's file names depend only on content (moving the project to another
+// absolute path gives identical names too).
+func TestBuildIsDeterministic(t *testing.T) {
+	t.Parallel()
+	const builds = 4
+	var first map[string][]byte
+	for i := range builds {
+		root := copyExample(t, "basic", filepath.Join(t.TempDir(), fmt.Sprintf("basic%d", i)))
+		goviteBuild(t, root)
+		files := snapshotDir(t, filepath.Join(root, "dist"))
+		if first == nil {
+			first = files
+			continue
+		}
+		if d := diffSnapshots(first, files); d != "" {
+			t.Fatalf("build %d of the same project differs from build 1 (file names are hashes, so the same content must give the same names):\n%s", i+1, d)
+		}
 	}
 }

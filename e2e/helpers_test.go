@@ -148,7 +148,12 @@ func normalizeManifest(m rawManifest) rawManifest {
 		for name, v := range fields {
 			nf[name] = normalizeValue(v)
 		}
-		out[normalizeName(k)] = nf
+		key := normalizeName(k)
+		// Two files that differ only in their hash would collide: keep both, visibly.
+		for n := 2; out[key] != nil; n++ {
+			key = fmt.Sprintf("%s (%d)", normalizeName(k), n)
+		}
+		out[key] = nf
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -110,8 +111,9 @@ func runBuild(ctx context.Context, fl *flags, stdout, stderr io.Writer) int {
 	say("✓ %d modules transformed.\n", res.Modules)
 	if info {
 		say("rendering chunks...\ncomputing gzip size...\n")
-		// Vite prints outDir relative to the project root ("dist/...").
-		build.Report(stdout, cfg, res.Bundle, cfg.Root)
+		// Vite prints outDir relative to the working directory.
+		cwd, _ := os.Getwd()
+		build.Report(stdout, cfg, res.Bundle, cwd)
 	}
 	say("\n✓ built in %s\n", since(start))
 	return 0

@@ -60,10 +60,10 @@ type builder struct {
 
 	assets *assetStore
 
-	cssMu   sync.Mutex
-	css     map[string]*cssModule
-	cssIDs  map[string]int
-	cssByID []string
+	cssMu     sync.Mutex
+	css       map[string]*cssModule
+	cssByID   map[string]string // marker id to absolute path
+	execOrder map[string]int    // metafile input key to its place in execution order
 
 	entries       []*entry
 	htmlByEntryID map[string]*entry
@@ -127,7 +127,7 @@ func newBuilder(cfg *config.ResolvedConfig) (*builder, error) {
 		log:           log,
 		assets:        newAssetStore(),
 		css:           map[string]*cssModule{},
-		cssIDs:        map[string]int{},
+		cssByID:       map[string]string{},
 		htmlByEntryID: map[string]*entry{},
 		htmlAssets:    map[string][]string{},
 	}
@@ -362,7 +362,9 @@ func (b *builder) extensions() []string {
 func (b *builder) bundle(ctx context.Context) (*config.OutputBundle, Manifest, error) {
 	var res api.BuildResult
 	if len(b.esbuildOptions().EntryPointsAdvanced) > 0 {
+		t0 := time.Now()
 		res = api.Build(b.esbuildOptions())
+		b.log.Debug("bundled", "modules", b.moduleCount.Load(), "duration", time.Since(t0))
 		if len(res.Errors) > 0 {
 			return nil, nil, formatErrors(res.Errors)
 		}
@@ -373,7 +375,10 @@ func (b *builder) bundle(ctx context.Context) (*config.OutputBundle, Manifest, e
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	return b.generate(res)
+	t0 := time.Now()
+	bundle, manifest, err := b.generate(res)
+	b.log.Debug("generated chunks, CSS and manifest", "duration", time.Since(t0))
+	return bundle, manifest, err
 }
 
 func formatMessage(m api.Message, kind api.MessageKind) string {
@@ -384,6 +389,13 @@ func formatMessage(m api.Message, kind api.MessageKind) string {
 // a code frame.
 func formatErrors(msgs []api.Message) error {
 	text := strings.Join(api.FormatMessages(msgs, api.FormatMessagesOptions{Kind: api.ErrorMessage}), "")
+	// esbuild counts columns from 0; Vite, editors and terminals count from 1.
+	for _, m := range msgs {
+		if l := m.Location; l != nil {
+			from := fmt.Sprintf("%s:%d:%d:", l.File, l.Line, l.Column)
+			text = strings.Replace(text, from, fmt.Sprintf("%s:%d:%d:", l.File, l.Line, l.Column+1), 1)
+		}
+	}
 	return &BuildError{Messages: msgs, Text: strings.TrimRight(text, "\n")}
 }
 

@@ -179,16 +179,16 @@ func TestHTMLEntriesMultiPage(t *testing.T) {
   </body>
 </html>
 `,
-		"nested/about.html": `<html><head><title>about</title></head><body><script type="module" src="../src/about.js"></script></body></html>`,
-		"public/favicon.svg":  `<svg xmlns="http://www.w3.org/2000/svg"></svg>`,
-		"src/global.css":      `body { margin: 0 }`,
-		"src/main.ts":         "import './main.css'\nconst x: number = 1\nimport('./lazy').then(m => m.run(x))\n",
-		"src/main.css":        `.main { color: red }`,
-		"src/lazy.ts":         `export const run = (n: number) => console.log(n)`,
-		"src/about.js":        `import { shared } from './shared.js'; shared()`,
-		"src/shared.js":       `export function shared() { return 1 }`,
-		"src/inline-dep.js":   `import { shared } from './shared.js'; export const n = shared()`,
-		"src/big.svg":         `<svg xmlns="http://www.w3.org/2000/svg">` + strings.Repeat("<rect width='1' height='1'/>", 200) + `</svg>`,
+		"nested/about.html":  `<html><head><title>about</title></head><body><script type="module" src="../src/about.js"></script></body></html>`,
+		"public/favicon.svg": `<svg xmlns="http://www.w3.org/2000/svg"></svg>`,
+		"src/global.css":     `body { margin: 0 }`,
+		"src/main.ts":        "import './main.css'\nconst x: number = 1\nimport('./lazy').then(m => m.run(x))\n",
+		"src/main.css":       `.main { color: red }`,
+		"src/lazy.ts":        `export const run = (n: number) => console.log(n)`,
+		"src/about.js":       `import { shared } from './shared.js'; shared()`,
+		"src/shared.js":      `export function shared() { return 1 }`,
+		"src/inline-dep.js":  `import { shared } from './shared.js'; export const n = shared()`,
+		"src/big.svg":        `<svg xmlns="http://www.w3.org/2000/svg">` + strings.Repeat("<rect width='1' height='1'/>", 200) + `</svg>`,
 	})
 	cfg := testConfig(t, root)
 	cfg.Build.Input = []config.InputEntry{{Path: filepath.Join(root, "index.html")}, {Path: filepath.Join(root, "nested/about.html")}}
@@ -284,13 +284,13 @@ func TestNodeModulesExportsAndCommonJS(t *testing.T) {
 import { which } from 'cond-pkg'
 import { aliased } from '@/lib.js'
 console.log(cjs.value, named, which, aliased)`,
-		"src/lib.js":                              `export const aliased = 'ALIASED'`,
-		"node_modules/cjs-pkg/package.json":       `{"name":"cjs-pkg","main":"index.js"}`,
-		"node_modules/cjs-pkg/index.js":           `module.exports = { value: 'CJS', named: 'NAMED' }`,
-		"node_modules/cond-pkg/package.json":      `{"name":"cond-pkg","exports":{".":{"browser":"./browser.js","import":"./esm.js","default":"./default.js"}}}`,
-		"node_modules/cond-pkg/browser.js":        `export const which = 'BROWSER'`,
-		"node_modules/cond-pkg/esm.js":            `export const which = 'ESM'`,
-		"node_modules/cond-pkg/default.js":        `export const which = 'DEFAULT'`,
+		"src/lib.js":                         `export const aliased = 'ALIASED'`,
+		"node_modules/cjs-pkg/package.json":  `{"name":"cjs-pkg","main":"index.js"}`,
+		"node_modules/cjs-pkg/index.js":      `module.exports = { value: 'CJS', named: 'NAMED' }`,
+		"node_modules/cond-pkg/package.json": `{"name":"cond-pkg","exports":{".":{"browser":"./browser.js","import":"./esm.js","default":"./default.js"}}}`,
+		"node_modules/cond-pkg/browser.js":   `export const which = 'BROWSER'`,
+		"node_modules/cond-pkg/esm.js":       `export const which = 'ESM'`,
+		"node_modules/cond-pkg/default.js":   `export const which = 'DEFAULT'`,
 	})
 	cfg := testConfig(t, root)
 	cfg.Build.Input = []config.InputEntry{{Path: filepath.Join(root, "src/main.js")}}

@@ -65,7 +65,8 @@ func (c *cssCompiler) compile(abs, code string) (*cssModule, error) {
 		// class names from the file name and two folders may both have Button.module.css.
 		stem := strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))
 		stem = strings.TrimSuffix(stem, ".module")
-		tag := strings.NewReplacer("-", "", "_", "").Replace(contentHash([]byte(abs)))[:5] // identifier-safe
+		// identifier-safe, and the same wherever the project lives
+		tag := strings.NewReplacer("-", "", "_", "").Replace(contentHash([]byte(c.b.relKey(abs))))[:5]
 		virtual := filepath.Join(dir, sanitizeName(stem)+"_"+tag+".module.css")
 		opts.Stdin = &api.StdinOptions{Contents: fmt.Sprintf("export { default } from %q", virtual), ResolveDir: dir, Loader: api.LoaderJS}
 		opts.Format = api.FormatESModule

@@ -66,7 +66,7 @@ type chunk struct {
 }
 
 var (
-	cssMarkerRe     = regexp.MustCompile(cssMarker + `\("(\d+)"\)`)
+	cssMarkerRe     = regexp.MustCompile(cssMarker + `\(("(?:[^"\\]|\\.)*")\)`)
 	preloadMarkerRe = regexp.MustCompile(`import\(\s*"([^"]+)"\s*\)((?:\.then\([^()]*(?:\([^()]*\)[^()]*)*\))?)\s*,\s*"` + preloadMarker + `"`)
 )
 
@@ -83,6 +83,7 @@ func (b *builder) generate(res api.BuildResult) (*config.OutputBundle, Manifest,
 		return nil, nil, err
 	}
 	order := b.moduleOrder(&meta)
+	b.execOrder = order
 	for _, c := range chunks {
 		slices.SortFunc(c.modules, func(x, y string) int { return order[x] - order[y] })
 	}
@@ -240,8 +241,8 @@ func (b *builder) moduleOrder(meta *metafile) map[string]int {
 func (b *builder) assignCSS(chunks []*chunk) {
 	for _, c := range chunks {
 		for _, m := range cssMarkerRe.FindAllStringSubmatch(c.code, -1) {
-			n, _ := strconv.Atoi(m[1])
-			if p := b.cssByID[n]; !slices.Contains(c.css, p) {
+			id, _ := strconv.Unquote(m[1])
+			if p, ok := b.cssByID[id]; ok && !slices.Contains(c.css, p) {
 				c.css = append(c.css, p)
 			}
 		}
@@ -413,8 +414,8 @@ func (b *builder) cssInGlobalOrder(chunks []*chunk) []string {
 	for _, c := range b.withPureCSS(chunks) {
 		out = append(out, c.css...)
 	}
-	// Stable order: the order the stylesheets were first loaded.
-	slices.SortStableFunc(out, func(x, y string) int { return b.cssIDs[x] - b.cssIDs[y] })
+	// Execution order, which esbuild's metafile gives deterministically (load order does not).
+	slices.SortStableFunc(out, func(x, y string) int { return b.execOrder[b.relKey(x)] - b.execOrder[b.relKey(y)] })
 	return out
 }
 

@@ -339,8 +339,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			}
 			return result("export default "+strconv.Quote(css), api.LoaderJS)
 		}
-		n := b.cssID(abs)
-		proxy := fmt.Sprintf("%s(%q);\n", cssMarker, strconv.Itoa(n))
+		proxy := fmt.Sprintf("%s(%s);\n", cssMarker, strconv.Quote(b.cssID(abs)))
 		if m.IsModule {
 			proxy += cssModuleProxy(m, b.localsConvention())
 		}
@@ -402,17 +401,14 @@ func (b *builder) jsonNamedExports() bool {
 	return b.cfg.JSON.NamedExports == nil || *b.cfg.JSON.NamedExports
 }
 
-// cssID numbers stylesheets for the markers that stand for them in the bundle.
-func (b *builder) cssID(abs string) int {
+// cssID names a stylesheet in the marker that stands for it in the bundle: its path from root, so
+// the bundle (and every hash) is the same from build to build and wherever the project lives.
+func (b *builder) cssID(abs string) string {
+	id := b.relKey(abs)
 	b.cssMu.Lock()
 	defer b.cssMu.Unlock()
-	if n, ok := b.cssIDs[abs]; ok {
-		return n
-	}
-	n := len(b.cssByID)
-	b.cssIDs[abs] = n
-	b.cssByID = append(b.cssByID, abs)
-	return n
+	b.cssByID[id] = abs
+	return id
 }
 
 func (b *builder) loadCSS(abs, id string) (*cssModule, error) {
