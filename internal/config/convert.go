@@ -93,7 +93,15 @@ func (c *converter) value(v goja.Value, path string) (any, error) {
 // config converts a config object (the file's export, or a config hook's result). Its `plugins` are
 // flattened as Vite does (nested arrays, promises awaited, falsy entries dropped) and converted to
 // *Plugin.
-func (c *converter) config(v goja.Value) (*jsObject, error) {
+func (c *converter) config(v goja.Value) (out *jsObject, err error) {
+	err = c.vm.guard(func() error {
+		out, err = c.configObject(v)
+		return err
+	})
+	return out, err
+}
+
+func (c *converter) configObject(v goja.Value) (*jsObject, error) {
 	obj, ok := v.(*goja.Object)
 	if !ok || obj.ClassName() == "Array" {
 		return nil, fmt.Errorf("the config must be an object, got %s", describeJS(v))

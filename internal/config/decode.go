@@ -30,8 +30,8 @@ func (d *decoder) errorf(path, format string, args ...any) {
 	d.errs = append(d.errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
 }
 
-// DecodeConfigTree is decodeUserConfig for a tree; it returns the warnings and a joined error listing
-// every wrong option.
+// decodeUserConfig decodes a config tree. It returns the warnings and one error listing every option
+// of the wrong type.
 func decodeUserConfig(o *jsObject) (*UserConfig, []string, error) {
 	d := &decoder{}
 	cfg := &UserConfig{}
@@ -39,9 +39,10 @@ func decodeUserConfig(o *jsObject) (*UserConfig, []string, error) {
 	return cfg, d.warnings, errors.Join(d.errs...)
 }
 
-// fieldIndex maps the js tags of a struct type to field indexes.
-var fieldIndexCache sync.Map // reflect.Type -> map[string]int
+// fieldIndexCache holds jsFields' answers: reflect.Type -> map[string]int.
+var fieldIndexCache sync.Map
 
+// jsFields maps the js tags of a struct type to field indexes.
 func jsFields(t reflect.Type) map[string]int {
 	if m, ok := fieldIndexCache.Load(t); ok {
 		return m.(map[string]int)
@@ -101,8 +102,6 @@ func (d *decoder) unsupported(path string, v any) {
 var namedUnsupportedContainers = map[string]bool{
 	"build.rollupOptions.output":   true,
 	"build.rolldownOptions.output": true,
-	"build.rollupOptions":          true,
-	"build.rolldownOptions":        true,
 }
 
 func (d *decoder) decodeValue(v any, field reflect.Value, path string) {
@@ -154,11 +153,12 @@ func (d *decoder) decodeValue(v any, field reflect.Value, path string) {
 			}
 		case reflect.Pointer:
 			if t.Elem() != reflect.TypeFor[*Plugin]() {
-				panic("config: no decoder for " + t.String())
+				d.errorf(path, "internal error: govite cannot decode a %s", t)
+				return
 			}
 			d.decodePlugins(v, field, path)
 		default:
-			panic("config: no decoder for " + t.String() + " at " + path)
+			d.errorf(path, "internal error: govite cannot decode a %s", t)
 		}
 	case reflect.Map:
 		o, ok := v.(*jsObject)
@@ -187,7 +187,8 @@ func (d *decoder) decodeValue(v any, field reflect.Value, path string) {
 				})
 				m.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(&pv).Elem())
 			default:
-				panic("config: no decoder for " + t.String())
+				d.errorf(path, "internal error: govite cannot decode a %s", t)
+				return
 			}
 		}
 		field.Set(m)
@@ -199,7 +200,7 @@ func (d *decoder) decodeValue(v any, field reflect.Value, path string) {
 		}
 		d.decodeStruct(o, field, path)
 	default:
-		panic("config: no decoder for " + t.String() + " at " + path)
+		d.errorf(path, "internal error: govite cannot decode a %s", t)
 	}
 }
 

@@ -118,9 +118,11 @@ func TestDecodeOptions(t *testing.T) {
 			warnings: []string{"esbuild.include is not supported by govite yet; it is ignored"},
 		},
 		{
-			name:  "input string",
-			expr:  `{ build: { rollupOptions: { input: 'src/main.ts' } } }`,
-			check: func(t *testing.T, c *UserConfig) { eqv(t, c.Build.RollupOptions.Input.Entries, []InputEntry{{Path: "src/main.ts"}}) },
+			name: "input string",
+			expr: `{ build: { rollupOptions: { input: 'src/main.ts' } } }`,
+			check: func(t *testing.T, c *UserConfig) {
+				eqv(t, c.Build.RollupOptions.Input.Entries, []InputEntry{{Path: "src/main.ts"}})
+			},
 		},
 		{
 			name: "input array",

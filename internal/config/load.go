@@ -149,6 +149,7 @@ func LoadConfigFile(ctx context.Context, root, configFile string, env ConfigEnv)
 
 	vm.mu.Lock()
 	defer vm.mu.Unlock()
+	vm.prepareForConfig(env, b.resolved)
 	// An endless loop in the config must not hang the caller: cancelling ctx interrupts the engine.
 	stop := context.AfterFunc(ctx, func() { vm.rt.Interrupt(ctx.Err()) })
 	defer func() {
@@ -156,7 +157,11 @@ func LoadConfigFile(ctx context.Context, root, configFile string, env ConfigEnv)
 		vm.rt.ClearInterrupt()
 	}()
 
-	value, err := vm.evaluateConfig(ctx, file, b.code, env)
+	var value goja.Value
+	err = vm.guard(func() error {
+		value, err = vm.evaluateConfig(ctx, file, b.code, env)
+		return err
+	})
 	if err != nil {
 		return fail(err)
 	}
@@ -183,6 +188,28 @@ func indentErrors(err error) error {
 		lines[i] = "  " + l
 	}
 	return errors.New(strings.Join(lines, "\n"))
+}
+
+// prepareForConfig sets what Vite sets before loading a config: NODE_ENV (when the environment has
+// none: production for build and preview, development for serve) and the answers of require.resolve().
+// mu must be held.
+func (vm *jsVM) prepareForConfig(env ConfigEnv, resolved *resolutions) {
+	procEnv := vm.rt.Get("process").(*goja.Object).Get("env").(*goja.Object)
+	if v := procEnv.Get("NODE_ENV"); !isSet(v) || v.String() == "" {
+		nodeEnv := "development"
+		if env.Command == "build" || env.IsPreview {
+			nodeEnv = "production"
+		}
+		_ = procEnv.Set("NODE_ENV", nodeEnv)
+	}
+	table := vm.rt.NewObject()
+	resolved.mu.Lock()
+	for spec, p := range resolved.m {
+		_ = table.Set(spec, p)
+	}
+	resolved.mu.Unlock()
+	_ = vm.rt.Set("__govite_resolved", table)
+	_ = vm.rt.Set("__govite_config_dir", filepath.Dir(vm.bundleName))
 }
 
 // evaluateConfig runs the bundle and returns the config object. mu must be held.
@@ -240,6 +267,23 @@ type bundled struct {
 	deps []string
 	// shifts are the injected declarations, by absolute file path, for correcting columns.
 	shifts *injections
+	// resolved maps the specifiers of require.resolve() calls to the files esbuild resolved them to.
+	resolved *resolutions
+}
+
+// resolutions are the require.resolve() answers found while bundling. Node would resolve at run time,
+// but only the bundler knows the file system layout rules here.
+type resolutions struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (r *resolutions) add(spec, path string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.m[spec]; !ok {
+		r.m[spec] = path
+	}
 }
 
 // injections records where injectFileScope put its declarations in each file (esbuild loads files
@@ -279,6 +323,7 @@ func bundleConfig(file string) (*bundled, error) {
 	dir := filepath.Dir(file)
 	outfile := file + ".govite-bundle.cjs" // never written: Write is false
 	shifts := &injections{at: map[string]injection{}}
+	resolved := &resolutions{m: map[string]string{}}
 	res := api.Build(api.BuildOptions{
 		EntryPoints:    []string{file},
 		AbsWorkingDir:  dir,
@@ -301,12 +346,12 @@ func bundleConfig(file string) (*bundled, error) {
 			"import.meta.dirname":  injectedDirname,
 			"import.meta.filename": injectedFilename,
 		},
-		Plugins: []api.Plugin{configPlugin(shifts)},
+		Plugins: []api.Plugin{configPlugin(shifts, resolved)},
 	})
 	if len(res.Errors) > 0 {
 		return nil, bundleErrors(res.Errors, dir, shifts)
 	}
-	b := &bundled{name: outfile, shifts: shifts}
+	b := &bundled{name: outfile, shifts: shifts, resolved: resolved}
 	for _, f := range res.OutputFiles {
 		switch {
 		case strings.HasSuffix(f.Path, ".map"):
@@ -375,13 +420,21 @@ var jsFileRE = regexp.MustCompile(`\.[cm]?[jt]sx?$`)
 
 // configPlugin is the esbuild plugin that gives config files the modules and per-file values Node and
 // Vite would.
-func configPlugin(shifts *injections) api.Plugin {
+func configPlugin(shifts *injections, resolved *resolutions) api.Plugin {
 	return api.Plugin{
 		Name: "govite-config",
 		Setup: func(build api.PluginBuild) {
 			build.OnResolve(api.OnResolveOptions{Filter: `.*`}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
 				if shim := shimFor(args.Path); shim != "" {
 					return api.OnResolveResult{Path: shim, Namespace: shimNamespace}, nil
+				}
+				if args.Kind == api.ResolveJSRequireResolve {
+					// esbuild leaves require.resolve() in the code: record the answer for run time.
+					r := build.Resolve(args.Path, api.ResolveOptions{ResolveDir: args.ResolveDir, Importer: args.Importer, Kind: api.ResolveJSRequireCall})
+					if len(r.Errors) == 0 && r.Path != "" {
+						resolved.add(args.Path, r.Path)
+					}
+					return api.OnResolveResult{Path: args.Path, External: true}, nil
 				}
 				return api.OnResolveResult{}, nil
 			})
@@ -410,6 +463,48 @@ func configPlugin(shifts *injections) api.Plugin {
 			})
 		},
 	}
+}
+
+// resolveModule resolves spec from dir as a require() there would, for require.resolve() calls that
+// the bundler could not see (a require made by createRequire, a computed name). It runs esbuild's
+// resolver, which knows package.json exports and main fields.
+func resolveModule(spec, dir string) (string, error) {
+	var found string
+	var resolveErrs []api.Message
+	contents := "require(" + strconv.Quote(spec) + ")"
+	res := api.Build(api.BuildOptions{
+		Stdin:    &api.StdinOptions{Contents: contents, ResolveDir: dir, Sourcefile: "<require.resolve>"},
+		Bundle:   true,
+		Write:    false,
+		Platform: api.PlatformNode,
+		LogLevel: api.LogLevelSilent,
+		Plugins: []api.Plugin{{
+			Name: "govite-resolve",
+			Setup: func(build api.PluginBuild) {
+				inner := false // build.Resolve runs this callback again: let that call resolve normally
+				build.OnResolve(api.OnResolveOptions{Filter: `.*`}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+					if inner || args.Kind != api.ResolveJSRequireCall {
+						return api.OnResolveResult{}, nil
+					}
+					inner = true
+					r := build.Resolve(args.Path, api.ResolveOptions{ResolveDir: args.ResolveDir, Kind: api.ResolveJSRequireCall})
+					inner = false
+					found, resolveErrs = r.Path, r.Errors
+					return api.OnResolveResult{Path: args.Path, External: true}, nil
+				})
+			},
+		}},
+	})
+	if len(resolveErrs) > 0 {
+		return "", errors.New(resolveErrs[0].Text)
+	}
+	if len(res.Errors) > 0 {
+		return "", errors.New(res.Errors[0].Text)
+	}
+	if found == "" {
+		return "", fmt.Errorf("cannot resolve %q from %s", spec, dir)
+	}
+	return found, nil
 }
 
 // injectFileScope declares the file's own __dirname, __filename and import.meta.url values. They go on

@@ -85,6 +85,38 @@ module.exports = defineConfig({ base: '/x/', root: path.join('a', 'b') })`},
 			},
 		},
 		{
+			name: "require.resolve in commonjs is answered by the bundler",
+			files: map[string]string{
+				"node_modules/dep/package.json": `{"name":"dep","exports":{".":{"require":"./c.js","import":"./m.js"}}}`,
+				"node_modules/dep/c.js":         ``,
+				"vite.config.cjs":               "module.exports = { define: { dep: require.resolve('dep'), path: require.resolve('node:path') } }",
+			},
+			check: func(t *testing.T, cfg *UserConfig) {
+				if d, _ := cfg.Define["dep"].(string); !strings.HasSuffix(d, filepath.Join("node_modules", "dep", "c.js")) {
+					t.Errorf("require.resolve('dep') = %q", d)
+				}
+				eq(t, cfg.Define["path"], "node:path")
+			},
+		},
+		{
+			name: "modern syntax is lowered for the engine",
+			files: map[string]string{"vite.config.ts": `
+class Counter { #n = 0; static make = () => new Counter(); inc() { return ++this.#n } }
+async function* gen() { yield 1; yield 2 }
+export default async () => {
+  const parts: number[] = []
+  for await (const v of gen()) parts.push(v)
+  const o = { a: { b: null as null | { c: number } } }
+  const c = Counter.make(); c.inc()
+  const { a, ...rest } = { a: 1, x: 2 }
+  return { define: { parts, chained: o.a.b?.c ?? 'none', count: c.inc(), rest, big: String(2n ** 64n) } }
+}`},
+			check: func(t *testing.T, cfg *UserConfig) {
+				want := map[string]any{"parts": []any{float64(1), float64(2)}, "chained": "none", "count": float64(2), "rest": map[string]any{"x": float64(2)}, "big": "18446744073709551616"}
+				eqv(t, cfg.Define, want)
+			},
+		},
+		{
 			name: "function form receives the env",
 			files: map[string]string{"vite.config.mjs": `
 export default ({ command, mode, isSsrBuild, isPreview }) => ({
@@ -210,12 +242,14 @@ export default {
 
 func TestLoadConfigFileNodeShims(t *testing.T) {
 	root := writeProject(t, map[string]string{
-		"data.json":      `{"name":"app"}`,
-		"dir/a.txt":      "A",
-		"dir/sub/b.txt":  "B",
-		".env":           "VITE_FROM_FILE=1\nPLAIN=2",
-		".env.staging":   "VITE_STAGE=s",
-		"package.json":   `{"name":"pkg","version":"1.2.3"}`,
+		"data.json":                     `{"name":"app"}`,
+		"dir/a.txt":                     "A",
+		"dir/sub/b.txt":                 "B",
+		".env":                          "VITE_FROM_FILE=1\nPLAIN=2",
+		".env.staging":                  "VITE_STAGE=s",
+		"package.json":                  `{"name":"pkg","version":"1.2.3"}`,
+		"node_modules/dep/package.json": `{"name":"dep","main":"lib/main.js"}`,
+		"node_modules/dep/lib/main.js":  `module.exports = 1`,
 		"vite.config.js": `
 import fs, { readFileSync, existsSync, readdirSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -259,11 +293,14 @@ export default async () => {
       envViteOnly: Object.keys(viteOnly).filter((k) => !k.startsWith('VITE_GOVITE')).includes('PLAIN'),
       relative: path.relative('/a/b/c', '/a/d'),
       parsed: path.parse('/x/y/file.tar.gz').name,
+      resolvedDep: require.resolve('dep'),
+      nodeEnv: process.env.NODE_ENV,
     },
   }
 }`,
 	})
 	t.Setenv("GOVITE_TEST_VAR", "yes")
+	t.Setenv("NODE_ENV", "")
 	cfg, _ := load(t, root, buildEnv)
 	want := map[string]any{
 		"json": "app", "asyncRead": "A", "exists": true, "dir": []any{"a.txt", "sub"},
@@ -272,6 +309,7 @@ export default async () => {
 		"emitted": float64(7), "promisified": float64(42), "formatted": "a-3", "hash": "ba7816bf",
 		"pkgVersion": "1.2.3", "envAll": []any{"1", "2", "s"}, "envViteOnly": false,
 		"relative": "../../d", "parsed": "file.tar",
+		"resolvedDep": filepath.Join(root, "node_modules", "dep", "lib", "main.js"), "nodeEnv": "production",
 	}
 	for k, v := range want {
 		if !reflect.DeepEqual(cfg.Define[k], v) {
@@ -365,6 +403,11 @@ export default async () => {
 			name:  "reference error at top level",
 			files: map[string]string{"vite.config.js": "\n\nexport default { base: notDefined }"},
 			want:  []string{"vite.config.js:3:", "ReferenceError", "notDefined"},
+		},
+		{
+			name:  "getter that throws while the config is read",
+			files: map[string]string{"vite.config.js": "export default {\n  get base() { throw new Error('getter') },\n}"},
+			want:  []string{"vite.config.js:2:", "Error: getter"},
 		},
 		{
 			name:  "syntax error",

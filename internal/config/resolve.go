@@ -81,7 +81,7 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 	env := ConfigEnv{
 		Command:    command,
 		Mode:       mode,
-		IsSsrBuild: opts.IsSsrBuild || inline.Build.SSR != "" || inline.Build.SSRInput,
+		IsSsrBuild: command == "build" && (opts.IsSsrBuild || inline.Build.SSR != "" || inline.Build.SSRInput),
 		IsPreview:  opts.IsPreview,
 	}
 

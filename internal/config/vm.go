@@ -388,6 +388,24 @@ func (vm *jsVM) mapPosition(file string, line, col int) (string, int, int) {
 	return src, l, vm.shifts.correct(src, l, c+1)
 }
 
+// guard runs f, turning a JavaScript exception thrown outside a call (a getter that throws while a
+// config object is read, say) into an error. mu must be held.
+func (vm *jsVM) guard(f func() error) (err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			switch x.(type) {
+			case *goja.Exception, *goja.InterruptedError, *goja.StackOverflowError:
+				err = vm.jsError(x)
+			case goja.Value:
+				err = vm.jsError(x)
+			default:
+				panic(x)
+			}
+		}
+	}()
+	return f()
+}
+
 // call calls fn with this and args and awaits the result. mu must be held.
 func (vm *jsVM) callLocked(ctx context.Context, fn goja.Callable, this goja.Value, args ...goja.Value) (goja.Value, error) {
 	res, err := fn(this, args...)
@@ -744,6 +762,16 @@ func (vm *jsVM) installHost() error {
 			}
 		}
 		return goja.Undefined()
+	})
+	set("resolve", func(c goja.FunctionCall) goja.Value {
+		spec, dir := str(c, 0), str(c, 1)
+		p, err := resolveModule(spec, dir)
+		if err != nil {
+			e := vm.newError(fmt.Sprintf("Cannot find module '%s' from '%s': %s", spec, dir, err))
+			_ = e.Set("code", "MODULE_NOT_FOUND")
+			panic(e)
+		}
+		return rt.ToValue(p)
 	})
 	set("warn", func(c goja.FunctionCall) goja.Value {
 		vm.warnf("%s", str(c, 0))

@@ -1,7 +1,7 @@
 // node:module: createRequire returns a require() for the Node built-ins govite provides. Packages cannot
 // be loaded at run time: they are bundled ahead of time from static imports.
-import 'node:path';
-import 'node:url';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import 'node:fs';
 import 'node:process';
 import 'node:os';
@@ -10,9 +10,12 @@ import 'node:util';
 import 'node:assert';
 import 'node:crypto';
 
-export function createRequire() {
+export function createRequire(from) {
+  let file = typeof from === 'string' ? from : from && from.href;
+  if (typeof file === 'string' && file.startsWith('file:')) file = fileURLToPath(file);
+  const dir = typeof file === 'string' ? (file.endsWith('/') ? file : path.dirname(file)) : undefined;
   const req = (name) => globalThis.__govite_require(name);
-  req.resolve = globalThis.__govite_require.resolve;
+  req.resolve = (name) => globalThis.__govite_resolve(name, dir);
   req.cache = {};
   return req;
 }

@@ -243,7 +243,14 @@
     err.code = 'MODULE_NOT_FOUND';
     throw err;
   };
-  globalThis.__govite_require.resolve = function (name) {
-    throw new Error("require.resolve('" + name + "') is not available in config files run by govite");
+  // require.resolve(): the answers found while bundling, else esbuild's resolver from dir (the config's
+  // directory, or the one createRequire was given).
+  globalThis.__govite_resolve = function (name, dir) {
+    name = String(name);
+    var table = globalThis.__govite_resolved || {};
+    if (Object.prototype.hasOwnProperty.call(table, name) && dir === undefined) return table[name];
+    if (globalThis.__govite_modules[name.replace(/^node:/, '')]) return name;
+    return host.resolve(name, dir === undefined ? globalThis.__govite_config_dir : dir);
   };
+  globalThis.__govite_require.resolve = function (name) { return globalThis.__govite_resolve(name); };
 })();
