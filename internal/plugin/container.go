@@ -17,6 +17,8 @@ type Container struct {
 	Config      *config.ResolvedConfig
 	Plugins     []*config.Plugin
 
+	byHook map[string][]*config.Plugin // plugins in the order each hook runs them
+
 	mu         sync.Mutex
 	watchFiles []string
 }
@@ -24,13 +26,18 @@ type Container struct {
 // New returns a container for the given environment. plugins must already be filtered for the command
 // and sorted by enforce (config.Resolve does that).
 func New(cfg *config.ResolvedConfig, environment string, plugins []*config.Plugin) *Container {
-	return &Container{Environment: environment, Config: cfg, Plugins: plugins}
+	c := &Container{Environment: environment, Config: cfg, Plugins: plugins, byHook: map[string][]*config.Plugin{}}
+	for _, hook := range []string{"resolveId", "load", "transform", "buildStart", "buildEnd"} {
+		c.byHook[hook] = ForHook(plugins, hook)
+	}
+	return c
 }
 
-// Sort orders plugins by enforce: "pre", normal, "post", keeping the written order within each group.
-func Sort(plugins []*config.Plugin) []*config.Plugin {
+// ForHook orders plugins for one hook as Vite does: those whose hook asked for order "pre" first,
+// then the rest, then "post"; within each group the enforce order stays.
+func ForHook(plugins []*config.Plugin, hook string) []*config.Plugin {
 	rank := func(p *config.Plugin) int {
-		switch p.Enforce {
+		switch p.HookOrder[hook] {
 		case "pre":
 			return 0
 		case "post":
@@ -98,7 +105,7 @@ func (e *HookError) Unwrap() error { return e.Err }
 
 // BuildStart calls every buildStart hook.
 func (c *Container) BuildStart() error {
-	for _, p := range c.Plugins {
+	for _, p := range c.byHook["buildStart"] {
 		if p.BuildStart != nil {
 			if err := p.BuildStart(c.ctx(p)); err != nil {
 				return &HookError{p.Name, "buildStart", "", err}
@@ -110,7 +117,7 @@ func (c *Container) BuildStart() error {
 
 // BuildEnd calls every buildEnd hook with the build's error, if any.
 func (c *Container) BuildEnd(buildErr error) error {
-	for _, p := range c.Plugins {
+	for _, p := range c.byHook["buildEnd"] {
 		if p.BuildEnd != nil {
 			if err := p.BuildEnd(c.ctx(p), buildErr); err != nil {
 				return &HookError{p.Name, "buildEnd", "", err}
@@ -127,7 +134,7 @@ func (c *Container) ResolveID(source, importer string, opts config.ResolveIDOpti
 }
 
 func (c *Container) resolveID(source, importer string, opts config.ResolveIDOptions, skip *config.Plugin) (*config.ResolveIDResult, error) {
-	for _, p := range c.Plugins {
+	for _, p := range c.byHook["resolveId"] {
 		if p.ResolveID == nil || p == skip {
 			continue
 		}
@@ -144,7 +151,7 @@ func (c *Container) resolveID(source, importer string, opts config.ResolveIDOpti
 
 // Load asks each plugin in turn; nil means no plugin loaded the id and it is read from disk.
 func (c *Container) Load(id string) (*config.LoadResult, error) {
-	for _, p := range c.Plugins {
+	for _, p := range c.byHook["load"] {
 		if p.Load == nil {
 			continue
 		}
@@ -162,7 +169,7 @@ func (c *Container) Load(id string) (*config.LoadResult, error) {
 // Transform runs every transform hook in order, each on the previous one's output. loader is the
 // language of code ("js", "ts", "css", ...); a hook may change it.
 func (c *Container) Transform(code, id, loader string) (string, string, error) {
-	for _, p := range c.Plugins {
+	for _, p := range c.byHook["transform"] {
 		if p.Transform == nil {
 			continue
 		}
