@@ -453,3 +453,49 @@ func TestReportSizes(t *testing.T) {
 		t.Errorf("kB truncation: %s %s %s %s", kB(7028), kB(2208), kB(39), kB(999))
 	}
 }
+
+// Stylesheets with @import or composes take esbuild's bundling path; others the Transform path. Both
+// give the same local names and the same url() handling.
+func TestCSSImportComposesAndURLs(t *testing.T) {
+	big := strings.Repeat("<rect width='1' height='1'/>", 200)
+	root := writeFiles(t, map[string]string{
+		"src/main.js":           "import './a.css'\nimport s from './m.module.css'\nimport p from './plain.module.css'\nconsole.log(s, p)",
+		"src/a.css":             "@import './b.css';\n.a { background: url(./img/big.svg) }",
+		"src/b.css":             ".b { background: url('/img/public.png') }",
+		"src/m.module.css":      ".base { color: red }\n.btn { composes: base; margin: 0 }",
+		"src/plain.module.css":  ".btn { color: blue; background: url(./img/big.svg) }",
+		"src/img/big.svg":       "<svg xmlns='http://www.w3.org/2000/svg'>" + big + "</svg>",
+		"public/img/public.png": "png",
+	})
+	cfg := testConfig(t, root)
+	cfg.Build.Input = []config.InputEntry{{Path: filepath.Join(root, "src/main.js")}}
+	cfg.Build.Minify, cfg.Build.CSSMinify = false, false
+	res := build(t, cfg)
+	entry := res.Manifest["src/main.js"]
+	css := file(t, res, entry.CSS[0])
+	for _, want := range []string{".b {", "url(/img/public.png)", ".a {", "url(/assets/big-"} {
+		if !strings.Contains(css, want) {
+			t.Errorf("CSS lacks %q:\n%s", want, css)
+		}
+	}
+	if strings.Index(css, ".b {") > strings.Index(css, ".a {") {
+		t.Errorf("@import'ed rules must come first:\n%s", css)
+	}
+	js := file(t, res, entry.File)
+	mPrefix := (&builder{cfg: cfg}).cssModulePrefix(filepath.Join(root, "src/m.module.css"))
+	pPrefix := (&builder{cfg: cfg}).cssModulePrefix(filepath.Join(root, "src/plain.module.css"))
+	for _, want := range []string{
+		`"btn": "` + mPrefix + `_base ` + mPrefix + `_btn"`, // composes, through the bundler
+		`"btn": "` + pPrefix + `_btn"`,                      // the Transform path
+	} {
+		if !strings.Contains(js, want) {
+			t.Errorf("JS lacks %s:\n%s", want, js)
+		}
+	}
+	if !strings.Contains(css, "."+pPrefix+"_btn") || !strings.Contains(css, "."+mPrefix+"_base") {
+		t.Errorf("module classes missing from CSS:\n%s", css)
+	}
+	if !slices.Contains(entry.Assets, res.Manifest["src/img/big.svg"].File) {
+		t.Errorf("assets of the chunk's CSS not listed: %+v", entry)
+	}
+}

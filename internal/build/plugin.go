@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -150,14 +151,16 @@ func (b *builder) resolveVia(pb api.PluginBuild, spec string, args api.OnResolve
 // esbuildPlugin runs govite's plugin pipeline inside esbuild's resolve and load callbacks.
 func (b *builder) esbuildPlugin() api.Plugin {
 	return api.Plugin{Name: "govite", Setup: func(pb api.PluginBuild) {
-		pb.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+		pb.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(args api.OnResolveArgs) (res api.OnResolveResult, err error) {
 			if _, ok := args.PluginData.(resolveMarker); ok {
 				return api.OnResolveResult{}, nil
 			}
+			defer recoverInto(&err, "resolving "+args.Path)
 			return b.onResolve(pb, args)
 		})
-		pb.OnLoad(api.OnLoadOptions{Filter: ".*"}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
+		pb.OnLoad(api.OnLoadOptions{Filter: ".*"}, func(args api.OnLoadArgs) (res api.OnLoadResult, err error) {
 			b.moduleCount.Add(1)
+			defer recoverInto(&err, "loading "+args.Path)
 			return b.onLoad(args)
 		})
 	}}
@@ -215,6 +218,14 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 		return b.resolveVia(pb, p, args)
 	}
 	return api.OnResolveResult{}, nil
+}
+
+// recoverInto turns a panic in a callback (a plugin hook's, say) into an error for that module, so
+// the build reports it with the module's name instead of crashing.
+func recoverInto(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("internal error while %s: %v\n%s", what, r, debug.Stack())
+	}
 }
 
 func kindName(k api.ResolveKind) string {
