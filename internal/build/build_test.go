@@ -499,3 +499,66 @@ func TestCSSImportComposesAndURLs(t *testing.T) {
 		t.Errorf("assets of the chunk's CSS not listed: %+v", entry)
 	}
 }
+
+func TestSSRManifest(t *testing.T) {
+	cfg, _ := basicConfig(t)
+	cfg.Build.SSRManifest = ".vite/ssr-manifest.json"
+	res := build(t, cfg)
+	var m map[string][]string
+	if err := json.Unmarshal([]byte(file(t, res, ".vite/ssr-manifest.json")), &m); err != nil {
+		t.Fatal(err)
+	}
+	lazy := res.Manifest["src/views/lazy.js"]
+	if got := m["src/views/lazy.js"]; !slices.Equal(got, []string{"/" + lazy.File, "/" + lazy.CSS[0]}) {
+		t.Errorf("ssr-manifest src/views/lazy.js = %v", got)
+	}
+	if got := m["src/main.js"]; !slices.Equal(got, []string{"/" + res.Manifest["src/main.js"].Assets[0]}) {
+		t.Errorf("entry modules list only assets, got %v", got)
+	}
+	if _, ok := m["src/shared.css"]; !ok {
+		t.Errorf("stylesheets are listed too: %v", m)
+	}
+}
+
+func TestModulePreloadDisabledKeepsCSSOnly(t *testing.T) {
+	cfg, _ := basicConfig(t)
+	cfg.Build.ModulePreload = false
+	res := build(t, cfg)
+	js := file(t, res, res.Manifest["src/main.js"].File)
+	lazy, shared := res.Manifest["src/views/lazy.js"], res.Manifest[firstShared(res.Manifest)]
+	if want := `["` + shared.CSS[0] + `","` + lazy.CSS[0] + `"]`; !strings.Contains(js, want) {
+		t.Errorf("want CSS-only preload list %s in:\n%s", want, js)
+	}
+}
+
+func TestRelativeBase(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"index.html":    `<html><head></head><body><img src="./src/big.png"><script type="module" src="./src/main.js"></script></body></html>`,
+		"nested/b.html": `<html><head></head><body><script type="module" src="../src/main.js"></script></body></html>`,
+		"src/main.js":   "import './s.css'\nimport u from './big.png'\nconsole.log(u)\nimport('./lazy.js')",
+		"src/lazy.js":   "import './lazy.css'\nexport default 1",
+		"src/lazy.css":  ".l{color:red}",
+		"src/s.css":     ".s{background:url(./big.png)}",
+		"src/big.png":   strings.Repeat("p", 5000),
+	})
+	cfg := testConfig(t, root)
+	cfg.Base = "./"
+	cfg.Build.Input = []config.InputEntry{{Path: filepath.Join(root, "index.html")}, {Path: filepath.Join(root, "nested/b.html")}}
+	res := build(t, cfg)
+	idx := file(t, res, "index.html")
+	if !strings.Contains(idx, `src="./assets/index-`) || !strings.Contains(idx, `<img src="./assets/big-`) {
+		t.Errorf("index.html URLs not relative:\n%s", idx)
+	}
+	if b := file(t, res, "nested/b.html"); !strings.Contains(b, `src="../assets/b-`) {
+		t.Errorf("nested page URLs not relative to it:\n%s", b)
+	}
+	// Both pages load main.js, so its code is in a shared chunk.
+	shared := res.Manifest[firstShared(res.Manifest)]
+	js := file(t, res, shared.File)
+	if !strings.Contains(js, `new URL("./big-`) || !strings.Contains(js, "import.meta.url") || !strings.Contains(js, `"./lazy-`) {
+		t.Errorf("relative asset URL or preload list missing:\n%s", js)
+	}
+	if css := file(t, res, shared.CSS[0]); !strings.Contains(css, "url(./big-") {
+		t.Errorf("CSS url not relative: %s", css)
+	}
+}
