@@ -274,28 +274,7 @@ func init() {
 		}
 	}
 	external := func(d *decoder, v any, field, _ reflect.Value, path string) {
-		items, isList := v.([]any)
-		if !isList {
-			items = []any{v}
-		}
-		var out []string
-		for i, e := range items {
-			p := path
-			if isList {
-				p = fmt.Sprintf("%s[%d]", path, i)
-			}
-			switch e := e.(type) {
-			case string:
-				out = append(out, e)
-			case *RegExp:
-				d.warnf("%s: regular expression %s is not supported by govite yet; it is ignored (list the module names instead)", p, e)
-			case *jsFunction:
-				d.warnf("%s: a function is not supported by govite yet; it is ignored (list the module names instead)", p)
-			default:
-				d.typeError(p, "a string, a RegExp or an array of them", e)
-			}
-		}
-		field.Set(reflect.ValueOf(out))
+		field.Set(reflect.ValueOf(d.patternList(v, path, "list the module names instead", true)))
 	}
 	specialDecoders = map[string]specialDecoder{
 		"publicDir": func(d *decoder, v any, field, _ reflect.Value, path string) {
@@ -466,26 +445,7 @@ func init() {
 			}
 		},
 		"assetsInclude": func(d *decoder, v any, field, _ reflect.Value, path string) {
-			items, isList := v.([]any)
-			if !isList {
-				items = []any{v}
-			}
-			var out []string
-			for i, e := range items {
-				p := path
-				if isList {
-					p = fmt.Sprintf("%s[%d]", path, i)
-				}
-				switch e := e.(type) {
-				case string:
-					out = append(out, e)
-				case *RegExp:
-					d.warnf("%s: regular expression %s is not supported by govite yet; it is ignored (use a glob such as '**/*.glb')", p, e)
-				default:
-					d.typeError(p, "a string, a RegExp or an array of them", e)
-				}
-			}
-			field.Set(reflect.ValueOf(out))
+			field.Set(reflect.ValueOf(d.patternList(v, path, "use a glob such as '**/*.glb'", false)))
 		},
 		"css.modules": func(d *decoder, v any, field, _ reflect.Value, path string) {
 			switch v := v.(type) {
@@ -603,4 +563,36 @@ func (d *decoder) aliases(v any, path string) ([]Alias, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// patternList decodes an option that takes a string, a RegExp or an array of them (external,
+// assetsInclude). govite keeps the strings; a RegExp (and, where allowed, a function) is warned about
+// with hint, since it is not supported yet.
+func (d *decoder) patternList(v any, path, hint string, funcAllowed bool) []string {
+	items, isList := v.([]any)
+	if !isList {
+		items = []any{v}
+	}
+	var out []string
+	for i, e := range items {
+		p := path
+		if isList {
+			p = fmt.Sprintf("%s[%d]", path, i)
+		}
+		switch e := e.(type) {
+		case string:
+			out = append(out, e)
+		case *RegExp:
+			d.warnf("%s: regular expression %s is not supported by govite yet; it is ignored (%s)", p, e, hint)
+		case *jsFunction:
+			if funcAllowed {
+				d.warnf("%s: a function is not supported by govite yet; it is ignored (%s)", p, hint)
+				continue
+			}
+			d.typeError(p, "a string, a RegExp or an array of them", e)
+		default:
+			d.typeError(p, "a string, a RegExp or an array of them", e)
+		}
+	}
+	return out
 }
