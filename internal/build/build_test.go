@@ -562,3 +562,29 @@ func TestRelativeBase(t *testing.T) {
 		t.Errorf("CSS url not relative: %s", css)
 	}
 }
+
+func TestTargetAndJSXOptions(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"src/main.tsx":                      "import { App } from './app'\nconst v = window.x ?? 1\nconsole.log(<App n={v} />)\n",
+		"src/app.tsx":                       "export function App(p: { n: number }) { return <b>{p.n}</b> }\n",
+		"node_modules/react/package.json":   `{"name":"react","exports":{"./jsx-runtime":"./jsx-runtime.js"}}`,
+		"node_modules/react/jsx-runtime.js": "export const jsx = (t, p) => ({ t, p, runtime: 'AUTOMATIC' })",
+		"node_modules/preact/package.json":  `{"name":"preact","main":"index.js"}`,
+		"node_modules/preact/index.js":      "export const h = (t, p) => ({ t, p, runtime: 'CLASSIC' })",
+	})
+	cfg := testConfig(t, root)
+	cfg.Build.Input = []config.InputEntry{{Path: filepath.Join(root, "src/main.tsx")}}
+	cfg.Build.Minify = false
+	res := build(t, cfg)
+	js := file(t, res, res.Manifest["src/main.tsx"].File)
+	if !strings.Contains(js, "AUTOMATIC") || !strings.Contains(js, "??") {
+		t.Errorf("default: automatic JSX runtime and modern target expected:\n%s", js)
+	}
+	cfg.Build.Target = []string{"chrome70"}
+	cfg.Esbuild = config.EsbuildOptions{JSX: "transform", JSXFactory: "h", JSXInject: `import { h } from 'preact'`}
+	res = build(t, cfg)
+	js = file(t, res, res.Manifest["src/main.tsx"].File)
+	if !strings.Contains(js, "CLASSIC") || strings.Contains(js, "AUTOMATIC") || strings.Contains(js, "??") {
+		t.Errorf("classic JSX with jsxFactory/jsxInject and chrome70 lowering expected:\n%s", js)
+	}
+}
