@@ -151,7 +151,7 @@ func (b *builder) resolveVia(pb api.PluginBuild, spec string, args api.OnResolve
 // esbuildPlugin runs govite's plugin pipeline inside esbuild's resolve and load callbacks.
 func (b *builder) esbuildPlugin() api.Plugin {
 	return api.Plugin{Name: "govite", Setup: func(pb api.PluginBuild) {
-		pb.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(args api.OnResolveArgs) (res api.OnResolveResult, err error) {
+		pb.OnResolve(api.OnResolveOptions{Filter: b.resolveFilter()}, func(args api.OnResolveArgs) (res api.OnResolveResult, err error) {
 			if _, ok := args.PluginData.(resolveMarker); ok {
 				return api.OnResolveResult{}, nil
 			}
@@ -164,6 +164,25 @@ func (b *builder) esbuildPlugin() api.Plugin {
 			return b.onLoad(args)
 		})
 	}}
+}
+
+// resolveFilter is the pattern of import paths govite must see. With no plugin resolveId hooks that
+// is only what esbuild cannot resolve by itself: queries ("?url"), root-relative paths ("/src/x"),
+// govite's own ids, and aliases; every other import stays on esbuild's native, parallel path, which
+// is what keeps bundling close to esbuild's own speed.
+func (b *builder) resolveFilter() string {
+	if b.hasResolveHooks {
+		return ".*"
+	}
+	parts := []string{`\?`, `^/`, "^\x00", "^" + regexp.QuoteMeta(polyfillID) + "$"}
+	for i, a := range b.cfg.Resolve.Alias {
+		if a.FindRegexp != "" {
+			parts = append(parts, b.aliasRegexps[i].String())
+			continue
+		}
+		parts = append(parts, "^"+regexp.QuoteMeta(a.Find))
+	}
+	return strings.Join(parts, "|")
 }
 
 func (b *builder) importerID(args api.OnResolveArgs) string {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/govite/govite/internal/config"
 )
@@ -43,16 +44,39 @@ func (b *builder) write(bundle *config.OutputBundle) error {
 			}
 		}
 	}
-	for name, f := range bundle.Files {
-		p := filepath.Join(outDir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.Contents, 0o644); err != nil {
+	// Folders first, then the files in parallel: an app has hundreds of files and each write is a
+	// few system calls, which add up when done one at a time.
+	dirs := map[string]bool{}
+	for name := range bundle.Files {
+		dirs[filepath.Dir(filepath.Join(outDir, filepath.FromSlash(name)))] = true
+	}
+	for d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 	}
-	return nil
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		sem      = make(chan struct{}, 8)
+	)
+	for name, f := range bundle.Files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := os.WriteFile(filepath.Join(outDir, filepath.FromSlash(name)), f.Contents, 0o644); err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
 }
 
 func samePath(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
