@@ -66,8 +66,9 @@ type chunk struct {
 }
 
 var (
-	cssMarkerRe     = regexp.MustCompile(cssMarker + `\(("(?:[^"\\]|\\.)*")\)`)
-	preloadMarkerRe = regexp.MustCompile(`import\(\s*"([^"]+)"\s*\)((?:\.then\([^()]*(?:\([^()]*\)[^()]*)*\))?)\s*,\s*"` + preloadMarker + `"`)
+	sourceMapCommentRe = regexp.MustCompile(`(?m)^//# sourceMappingURL=.*$`)
+	cssMarkerRe        = regexp.MustCompile(cssMarker + `\(("(?:[^"\\]|\\.)*")\)`)
+	preloadMarkerRe    = regexp.MustCompile(`import\(\s*"([^"]+)"\s*\)((?:\.then\([^()]*(?:\([^()]*\)[^()]*)*\))?)\s*,\s*"` + preloadMarker + `"`)
 )
 
 // generate turns esbuild's output into the final bundle and manifest.
@@ -257,7 +258,7 @@ func (b *builder) removePureCSSChunks(chunks []*chunk) {
 			continue
 		}
 		rest := cssMarkerRe.ReplaceAllString(c.code, "")
-		rest = regexp.MustCompile(`(?m)^//# sourceMappingURL=.*$`).ReplaceAllString(rest, "")
+		rest = sourceMapCommentRe.ReplaceAllString(rest, "")
 		if strings.Trim(rest, " \n\t;,") == "" {
 			c.pureCSS = true
 		}
@@ -553,7 +554,7 @@ func (b *builder) finishChunks(chunks []*chunk, byMetaKey map[string]*chunk, bun
 		if len(c.mergedCode) > 0 {
 			var pre strings.Builder
 			for _, p := range c.mergedCode {
-				body := regexp.MustCompile(`(?m)^//# sourceMappingURL=.*$`).ReplaceAllString(p.code, "")
+				body := sourceMapCommentRe.ReplaceAllString(p.code, "")
 				pre.WriteString("(() => {\n" + strings.TrimSpace(body) + "\n})();\n")
 			}
 			newCode = pre.String() + newCode

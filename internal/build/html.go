@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -349,7 +350,7 @@ func (b *builder) emitHTML(chunks []*chunk, bundle *config.OutputBundle) error {
 		var out bytes.Buffer
 		last := 0
 		edits := doc.edits
-		sortEdits(edits)
+		slices.SortFunc(edits, func(a, b htmlEdit) int { return a.start - b.start })
 		for _, ed := range edits {
 			out.WriteString(doc.source[last:ed.start])
 			out.WriteString(ed.text)
@@ -373,19 +374,11 @@ func (b *builder) emitHTML(chunks []*chunk, bundle *config.OutputBundle) error {
 	return nil
 }
 
-func sortEdits(edits []htmlEdit) {
-	for i := 1; i < len(edits); i++ {
-		for j := i; j > 0 && edits[j].start < edits[j-1].start; j-- {
-			edits[j], edits[j-1] = edits[j-1], edits[j]
-		}
-	}
-}
-
 // entryTags are the tags a page needs for its entry chunk, in Vite's order: the module script, a
 // modulepreload link per imported chunk (depth-first), the imported chunks' CSS, the entry's own CSS.
 func (b *builder) entryTags(e *entry, c *chunk) []config.HTMLTag {
 	url := func(f string) string { return b.htmlURL(e.Path, f) }
-	tags := []config.HTMLTag{{Tag: "script", Attrs: attrs("type", "module", "crossorigin", "", "src", url(c.fileName)), InjectTo: "head"}}
+	tags := []config.HTMLTag{tag("script", "type", "module", "crossorigin", "", "src", url(c.fileName))}
 	var imported []*chunk
 	seen := map[*chunk]bool{c: true}
 	var walk func(*chunk)
@@ -403,7 +396,7 @@ func (b *builder) entryTags(e *entry, c *chunk) []config.HTMLTag {
 	if b.cfg.Build.ModulePreload {
 		for _, d := range imported {
 			if !d.pureCSS && d.mergedInto == nil {
-				tags = append(tags, config.HTMLTag{Tag: "link", Attrs: attrs("rel", "modulepreload", "crossorigin", "", "href", url(d.fileName)), InjectTo: "head"})
+				tags = append(tags, tag("link", "rel", "modulepreload", "crossorigin", "", "href", url(d.fileName)))
 			}
 		}
 	}
@@ -419,62 +412,19 @@ func (b *builder) entryTags(e *entry, c *chunk) []config.HTMLTag {
 		css = append(css, b.styleCSS)
 	}
 	for _, f := range css {
-		tags = append(tags, config.HTMLTag{Tag: "link", Attrs: attrs("rel", "stylesheet", "crossorigin", "", "href", url(f)), InjectTo: "head"})
+		tags = append(tags, tag("link", "rel", "stylesheet", "crossorigin", "", "href", url(f)))
 	}
 	return tags
 }
 
-// attrs builds an ordered attribute list; HTMLTag keeps a map, so the order is recorded in a key.
-func attrs(kv ...string) map[string]string {
-	m := map[string]string{}
-	var order []string
+// tag builds a head tag with attributes in the given order (name, value, name, value, ...).
+func tag(name string, kv ...string) config.HTMLTag {
+	t := config.HTMLTag{Tag: name, Attrs: map[string]string{}, InjectTo: "head"}
 	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-		order = append(order, kv[i])
+		t.Attrs[kv[i]] = kv[i+1]
+		t.AttrOrder = append(t.AttrOrder, kv[i])
 	}
-	m[attrOrderKey] = strings.Join(order, " ")
-	return m
-}
-
-const attrOrderKey = "\x00order"
-
-// renderTag prints a tag the way Vite does: boolean attributes bare, void elements without "/>".
-func renderTag(t config.HTMLTag) string {
-	var sb strings.Builder
-	sb.WriteString("<" + t.Tag)
-	var keys []string
-	if o, ok := t.Attrs[attrOrderKey]; ok {
-		keys = strings.Fields(o)
-	} else {
-		for k := range t.Attrs {
-			keys = append(keys, k)
-		}
-		sortStrings(keys)
-	}
-	for _, k := range keys {
-		v := t.Attrs[k]
-		if v == "" && (k == "crossorigin" || k == "async" || k == "defer" || k == "nomodule") {
-			sb.WriteString(" " + k)
-			continue
-		}
-		sb.WriteString(" " + k + `="` + html.EscapeString(v) + `"`)
-	}
-	sb.WriteString(">")
-	switch t.Tag {
-	case "link", "meta", "base", "img", "input", "br", "hr":
-		return sb.String()
-	}
-	sb.WriteString(t.Children)
-	sb.WriteString("</" + t.Tag + ">")
-	return sb.String()
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
+	return t
 }
 
 // injectTags inserts tags where they ask to go. "head" tags go before </head>, one per line, indented
@@ -486,7 +436,7 @@ func injectTags(page string, tags []config.HTMLTag) string {
 		if to == "" {
 			to = "head-prepend"
 		}
-		groups[to] = append(groups[to], renderTag(t))
+		groups[to] = append(groups[to], config.RenderHTMLTag(t))
 	}
 	insertBefore := func(page, closing string, lines []string) string {
 		if len(lines) == 0 {

@@ -496,7 +496,11 @@ func (b *builder) wrapDynamicImports(code, id string, loader api.Loader) string 
 		js = string(r.Code)
 	}
 	res, err := jslex.Parse(js)
-	if err != nil || !res.HasModuleSyntax && !strings.Contains(id, "html-proxy") && loader == api.LoaderJS && strings.Contains(id, "node_modules") {
+	if err != nil {
+		return code // esbuild reports the syntax error with its location
+	}
+	// A CommonJS file in a package must stay CommonJS: adding the helper's import would make it ESM.
+	if commonJS := !res.HasModuleSyntax && strings.Contains(id, "node_modules"); commonJS {
 		return code
 	}
 	var out strings.Builder
@@ -523,9 +527,6 @@ func (b *builder) wrapDynamicImports(code, id string, loader api.Loader) string 
 	// Appended rather than prepended so line numbers (and so source maps) stay as they were; imports are
 	// hoisted anyway.
 	fmt.Fprintf(&out, "\nimport { __vitePreload } from %q;\n", preloadHelperID)
-	if loader != api.LoaderJS {
-		// keep the loader JS for the result; the caller passes JS along
-	}
 	return out.String()
 }
 

@@ -594,20 +594,26 @@ func (vm *jsVM) htmlTag(v goja.Value, at string) (HTMLTag, error) {
 
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
 
-// RenderHTMLTag renders t as HTML (attributes in name order).
+// RenderHTMLTag renders t as HTML the way Vite prints injected tags: attributes in AttrOrder, then
+// by name; an empty value as a bare (boolean) attribute; void elements without a closing tag.
 func RenderHTMLTag(t HTMLTag) string {
 	var b strings.Builder
 	b.WriteString("<" + t.Tag)
 	keys := make([]string, 0, len(t.Attrs))
 	for k := range t.Attrs {
-		keys = append(keys, k)
+		if !slices.Contains(t.AttrOrder, k) {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range append(slices.Clone(t.AttrOrder), keys...) {
+		if _, ok := t.Attrs[k]; !ok {
+			continue
+		}
 		if v := t.Attrs[k]; v == "" {
 			b.WriteString(" " + k)
 		} else {
-			b.WriteString(" " + k + `="` + strings.ReplaceAll(v, `"`, "&quot;") + `"`)
+			b.WriteString(" " + k + `="` + attrEscaper.Replace(v) + `"`)
 		}
 	}
 	b.WriteString(">")
@@ -618,6 +624,8 @@ func RenderHTMLTag(t HTMLTag) string {
 	b.WriteString("</" + t.Tag + ">")
 	return b.String()
 }
+
+var attrEscaper = strings.NewReplacer("&", "&amp;", `"`, "&quot;")
 
 // bundleJS is the build output as transformIndexHtml's ctx.bundle shows it.
 func (vm *jsVM) bundleJS(bundle *OutputBundle) *goja.Object {

@@ -124,9 +124,12 @@ type IndexHTMLResult struct {
 
 // HTMLTag is Vite's HtmlTagDescriptor.
 type HTMLTag struct {
-	Tag      string
-	Attrs    map[string]string // a value of "" renders a boolean attribute
-	Children string
+	Tag   string
+	Attrs map[string]string // a value of "" renders a boolean attribute
+	// AttrOrder lists attribute names in the order they are printed; attributes not in it follow
+	// in name order.
+	AttrOrder []string
+	Children  string
 	// InjectTo is "head", "body", "head-prepend" or "body-prepend"; "" means "head-prepend".
 	InjectTo string
 }
