@@ -55,32 +55,10 @@ func mergeValue(dst, src reflect.Value, path string) {
 		}
 		return
 	case *EsbuildOptions:
-		if v == nil {
-			return
-		}
-		cur := dst.Interface().(*EsbuildOptions)
-		if v.Disabled || cur == nil || cur.Disabled {
-			c := *v
-			dst.Set(reflect.ValueOf(&c))
-			return
-		}
-		merged := *cur
-		mergeStruct(reflect.ValueOf(&merged).Elem(), reflect.ValueOf(v).Elem(), path)
-		dst.Set(reflect.ValueOf(&merged))
+		mergeDisableable(dst, v, func(o *EsbuildOptions) bool { return o.Disabled }, path)
 		return
 	case *ModulePreload:
-		if v == nil {
-			return
-		}
-		cur := dst.Interface().(*ModulePreload)
-		if v.Disabled || cur == nil || cur.Disabled {
-			c := *v
-			dst.Set(reflect.ValueOf(&c))
-			return
-		}
-		merged := *cur
-		mergeStruct(reflect.ValueOf(&merged).Elem(), reflect.ValueOf(v).Elem(), path)
-		dst.Set(reflect.ValueOf(&merged))
+		mergeDisableable(dst, v, func(o *ModulePreload) bool { return o.Disabled }, path)
 		return
 	}
 
@@ -215,4 +193,21 @@ func mergeInput(base, override *Input) *Input {
 		}
 	}
 	return out
+}
+
+// mergeDisableable merges an option that can be switched off as a whole (`esbuild: false`,
+// `build.modulePreload: false`): a disabled side replaces the other, otherwise the fields merge.
+func mergeDisableable[T any](dst reflect.Value, v *T, disabled func(*T) bool, path string) {
+	if v == nil {
+		return
+	}
+	cur := dst.Interface().(*T)
+	if disabled(v) || cur == nil || disabled(cur) {
+		c := *v
+		dst.Set(reflect.ValueOf(&c))
+		return
+	}
+	merged := *cur
+	mergeStruct(reflect.ValueOf(&merged).Elem(), reflect.ValueOf(v).Elem(), path)
+	dst.Set(reflect.ValueOf(&merged))
 }
