@@ -176,19 +176,7 @@ func normalizeValue(v any) any {
 // "" when they are equal.
 func diffManifests(want, got rawManifest, wantName, gotName string) string {
 	var b strings.Builder
-	keys := map[string]bool{}
-	for k := range want {
-		keys[k] = true
-	}
-	for k := range got {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	slices.Sort(sorted)
-	for _, k := range sorted {
+	for _, k := range sortedUnion(want, got) {
 		w, inWant := want[k]
 		g, inGot := got[k]
 		switch {
@@ -199,19 +187,7 @@ func diffManifests(want, got rawManifest, wantName, gotName string) string {
 			fmt.Fprintf(&b, "  key %q: only in %s: %s\n", k, gotName, compactJSON(g))
 			continue
 		}
-		fields := map[string]bool{}
-		for f := range w {
-			fields[f] = true
-		}
-		for f := range g {
-			fields[f] = true
-		}
-		names := make([]string, 0, len(fields))
-		for f := range fields {
-			names = append(names, f)
-		}
-		slices.Sort(names)
-		for _, f := range names {
+		for _, f := range sortedUnion(w, g) {
 			wv, inW := w[f]
 			gv, inG := g[f]
 			switch {
@@ -382,4 +358,19 @@ func lookNode() (string, error) {
 func sortedUnique(s []string) []string {
 	slices.Sort(s)
 	return slices.Compact(s)
+}
+
+// sortedUnion is the keys of a and b together, sorted.
+func sortedUnion[V any](a, b map[string]V) []string {
+	var keys []string
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/evanw/esbuild/pkg/api"
@@ -68,7 +69,7 @@ type builder struct {
 	entries       []*entry
 	htmlByEntryID map[string]*entry
 
-	moduleCount moduleCounter
+	moduleCount atomic.Int64 // modules loaded, for the summary
 
 	styleCSS      string              // the single CSS file when cssCodeSplit is off
 	cssEntryFiles []cssEntryFile      // CSS inputs and their files
@@ -361,9 +362,9 @@ func (b *builder) extensions() []string {
 // bundle runs esbuild and turns its output into the final bundle.
 func (b *builder) bundle(ctx context.Context) (*config.OutputBundle, Manifest, error) {
 	var res api.BuildResult
-	if len(b.esbuildOptions().EntryPointsAdvanced) > 0 {
+	if opts := b.esbuildOptions(); len(opts.EntryPointsAdvanced) > 0 {
 		t0 := time.Now()
-		res = api.Build(b.esbuildOptions())
+		res = api.Build(opts)
 		b.log.Debug("bundled", "modules", b.moduleCount.Load(), "duration", time.Since(t0))
 		if len(res.Errors) > 0 {
 			return nil, nil, formatErrors(res.Errors)

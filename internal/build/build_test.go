@@ -588,3 +588,27 @@ func TestTargetAndJSXOptions(t *testing.T) {
 		t.Errorf("classic JSX with jsxFactory/jsxInject and chrome70 lowering expected:\n%s", js)
 	}
 }
+
+func TestCSSEntry(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"src/main.js":   "console.log(1)",
+		"src/theme.css": ".t { background: url(./big.png) }",
+		"src/big.png":   strings.Repeat("p", 5000),
+	})
+	cfg := testConfig(t, root)
+	cfg.Build.Input = []config.InputEntry{{Name: "main", Path: filepath.Join(root, "src/main.js")}, {Name: "theme", Path: filepath.Join(root, "src/theme.css")}}
+	res := build(t, cfg)
+	e := res.Manifest["src/theme.css"]
+	if e == nil || !e.IsEntry || e.Name != "theme" || !slices.Equal(e.Names, []string{"theme.css"}) || e.Src != "src/theme.css" ||
+		!strings.HasPrefix(e.File, "assets/theme-") || !strings.HasSuffix(e.File, ".css") || len(e.Assets) != 1 {
+		t.Fatalf("CSS entry = %+v", e)
+	}
+	if css := file(t, res, e.File); !strings.Contains(css, "url(/"+e.Assets[0]+")") {
+		t.Errorf("CSS entry content: %s", css)
+	}
+	for name := range res.Bundle.Files {
+		if strings.HasPrefix(name, "assets/theme-") && strings.HasSuffix(name, ".js") {
+			t.Errorf("a CSS entry must not emit JS: %s", name)
+		}
+	}
+}

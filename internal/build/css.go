@@ -321,7 +321,7 @@ func (c *cssCompiler) resolveURL(p, dir, importer string) (string, bool, error) 
 
 // assetFileURL emits (or inlines) a file referenced from CSS and records it for the manifest.
 func (c *cssCompiler) assetFileURL(abs string) (string, error) {
-	u, err := c.b.assetURL(abs, false, cssRelative)
+	u, err := c.b.cssAssetURL(abs)
 	if err != nil {
 		return "", err
 	}

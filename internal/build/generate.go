@@ -68,7 +68,9 @@ type chunk struct {
 var (
 	sourceMapCommentRe = regexp.MustCompile(`(?m)^//# sourceMappingURL=.*$`)
 	cssMarkerRe        = regexp.MustCompile(cssMarker + `\(("(?:[^"\\]|\\.)*")\)`)
-	preloadMarkerRe    = regexp.MustCompile(`import\(\s*"([^"]+)"\s*\)((?:\.then\([^()]*(?:\([^()]*\)[^()]*)*\))?)\s*,\s*"` + preloadMarker + `"`)
+	// wrapDynamicImports wrote `__vitePreload(() => import(X), "__VITE_PRELOAD__")`, and esbuild
+	// replaced X with the chunk's path.
+	preloadMarkerRe = regexp.MustCompile(`import\(\s*"([^"]+)"\s*\)\s*,\s*"` + preloadMarker + `"`)
 )
 
 // generate turns esbuild's output into the final bundle and manifest.
@@ -91,9 +93,11 @@ func (b *builder) generate(res api.BuildResult) (*config.OutputBundle, Manifest,
 	b.assignCSS(chunks)
 	b.removePureCSSChunks(chunks)
 	mergeSideEffectChunks(chunks)
+	for _, c := range chunks {
+		b.nameChunk(c) // pure-CSS chunks too: their CSS file takes the name
+	}
 	live := slices.DeleteFunc(slices.Clone(chunks), func(c *chunk) bool { return c.pureCSS || c.mergedInto != nil })
 	for _, c := range live {
-		b.nameChunk(c)
 		b.chunkAssets(c)
 	}
 	bundle := &config.OutputBundle{Files: map[string]*config.OutputFile{}}
@@ -402,7 +406,6 @@ func (b *builder) withPureCSS(chunks []*chunk) []*chunk {
 		for _, d := range c.imports {
 			if d.pureCSS && !seen[d] {
 				seen[d] = true
-				b.nameChunk(d)
 				out = append(out, d)
 			}
 		}

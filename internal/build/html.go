@@ -285,14 +285,10 @@ func (d *htmlDoc) assetURL(b *builder, u string) (string, error) {
 	if !IsAsset(p, b.cfg.AssetsInclude) && !isCSS(p) {
 		return u, nil
 	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return "", err
+	inline, a, err := b.inlineOrEmit(p)
+	if err != nil || a == nil {
+		return inline, err
 	}
-	if len(data) < b.cfg.Build.AssetsInlineLimit && !strings.HasSuffix(p, ".webmanifest") {
-		return dataURL(p, data), nil
-	}
-	a := b.assets.emitData(p, filepath.Base(p), data, b.cfg.Build.AssetsDir)
 	b.htmlAssets[d.path] = append(b.htmlAssets[d.path], a.FileName)
 	return b.htmlURL(d.path, a.FileName), nil
 }

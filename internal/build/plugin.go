@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
@@ -342,7 +341,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			a := b.assets.emitData(abs+"?url", filepath.Base(abs), []byte(css), b.cfg.Build.AssetsDir)
 			return result(b.assetExport(a.FileName), api.LoaderJS)
 		}
-		u, err := b.assetURL(abs, false, jsContext)
+		u, err := b.assetModule(abs)
 		if err != nil {
 			return api.OnLoadResult{}, err
 		}
@@ -376,7 +375,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		return result(proxy, api.LoaderJS)
 	}
 	if loader == api.LoaderNone && code == "" && IsAsset(abs, b.cfg.AssetsInclude) {
-		u, err := b.assetURL(abs, false, jsContext)
+		u, err := b.assetModule(abs)
 		if err != nil {
 			return api.OnLoadResult{}, err
 		}
@@ -541,6 +540,3 @@ func (b *builder) jsxMode() api.JSX {
 }
 
 func (b *builder) relativeBase() bool { return b.cfg.Base == "./" || b.cfg.Base == "" }
-
-// moduleCounter counts loaded modules for the summary.
-type moduleCounter = atomic.Int64

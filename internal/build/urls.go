@@ -13,14 +13,6 @@ import (
 	"github.com/govite/govite/internal/config"
 )
 
-// urlContext says where a URL is written: relative bases need URLs relative to that place.
-type urlContext int
-
-const (
-	jsContext   urlContext = iota // a JS chunk in assetsDir
-	cssRelative                   // a CSS file in assetsDir
-)
-
 // publicURL is the URL of an output file (relative to outDir) from pages, with base applied.
 func (b *builder) publicURL(fileName string) string {
 	if b.relativeBase() {
@@ -29,26 +21,40 @@ func (b *builder) publicURL(fileName string) string {
 	return b.cfg.Base + fileName
 }
 
-// assetURL emits the asset at abs (or inlines it below the limit) and returns JS or CSS for its URL:
-// for JS the whole `export default ...` statement, for CSS the URL itself.
-func (b *builder) assetURL(abs string, forceFile bool, where urlContext) (string, error) {
+// inlineOrEmit decides what a referenced file becomes: a data URL below build.assetsInlineLimit
+// (returned as inline), or an emitted file (returned as a). A file already emitted is not read again.
+func (b *builder) inlineOrEmit(abs string) (inline string, a *emittedAsset, err error) {
+	if a := b.assets.get(abs); a != nil {
+		return "", a, nil
+	}
 	data, err := os.ReadFile(abs)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if !forceFile && len(data) < b.cfg.Build.AssetsInlineLimit && !strings.HasSuffix(abs, ".webmanifest") {
-		u := dataURL(abs, data)
-		if where == jsContext {
-			return "export default " + strconv.Quote(u), nil
-		}
-		return u, nil
+	if len(data) < b.cfg.Build.AssetsInlineLimit && !strings.HasSuffix(abs, ".webmanifest") {
+		return dataURL(abs, data), nil, nil
 	}
-	a := b.assets.emitData(abs, filepath.Base(abs), data, b.cfg.Build.AssetsDir)
-	if where == jsContext {
-		return b.assetExport(a.FileName), nil
+	return "", b.assets.emitData(abs, filepath.Base(abs), data, b.cfg.Build.AssetsDir), nil
+}
+
+// assetModule is the JS module for an imported file: it exports the file's URL.
+func (b *builder) assetModule(abs string) (string, error) {
+	inline, a, err := b.inlineOrEmit(abs)
+	if err != nil || a == nil {
+		return "export default " + strconv.Quote(inline), err
 	}
-	if b.relativeBase() {
-		return "./" + path.Base(a.FileName), nil // CSS lives in assetsDir too
+	return b.assetExport(a.FileName), nil
+}
+
+// cssAssetURL is the url() a stylesheet gets for a file. CSS files live in assetsDir next to the
+// assets, so with a relative base the URL is the file's base name.
+func (b *builder) cssAssetURL(abs string) (string, error) {
+	inline, a, err := b.inlineOrEmit(abs)
+	switch {
+	case err != nil || a == nil:
+		return inline, err
+	case b.relativeBase():
+		return "./" + path.Base(a.FileName), nil
 	}
 	return b.cfg.Base + a.FileName, nil
 }

@@ -55,22 +55,21 @@ export function existsSync(p) {
   }
 }
 
-export function statSync(p, opts) {
+function statWith(p, opts, lstat) {
   try {
-    return new Stats(host.stat(toPath(p), false));
+    return new Stats(host.stat(toPath(p), lstat));
   } catch (e) {
     if (opts && opts.throwIfNoEntry === false && e.code === 'ENOENT') return undefined;
     throw e;
   }
 }
 
+export function statSync(p, opts) {
+  return statWith(p, opts, false);
+}
+
 export function lstatSync(p, opts) {
-  try {
-    return new Stats(host.stat(toPath(p), true));
-  } catch (e) {
-    if (opts && opts.throwIfNoEntry === false && e.code === 'ENOENT') return undefined;
-    throw e;
-  }
+  return statWith(p, opts, true);
 }
 
 export function readdirSync(p, opts) {
