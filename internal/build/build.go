@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/govite/govite/internal/css"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -220,7 +221,7 @@ func (b *builder) collectEntries() error {
 	inputs := b.cfg.Build.Input
 	if len(inputs) == 0 {
 		idx := filepath.Join(b.cfg.Root, "index.html")
-		if !fileExists(idx) {
+		if !css.FileExists(idx) {
 			return fmt.Errorf("could not resolve entry module %q: there is no index.html in %s; add one or set build.rollupOptions.input", "index.html", b.cfg.Root)
 		}
 		inputs = []config.InputEntry{{Path: idx}}
@@ -231,7 +232,7 @@ func (b *builder) collectEntries() error {
 		if !filepath.IsAbs(abs) {
 			abs = filepath.Join(b.cfg.Root, abs)
 		}
-		if !fileExists(abs) {
+		if !css.FileExists(abs) {
 			return fmt.Errorf("could not resolve entry module %q (build input): the file does not exist", in.Path)
 		}
 		rel := b.relKey(abs)
@@ -255,7 +256,7 @@ func (b *builder) collectEntries() error {
 			}
 			e.html = doc
 			b.htmlByEntryID[e.inputPath] = e
-		case isCSS(abs):
+		case css.IsCSS(abs):
 			e.Kind = entryCSS
 		}
 		b.entries = append(b.entries, e)

@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"encoding/json"
+	gvcss "github.com/govite/govite/internal/css"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -482,8 +483,9 @@ func TestCSSImportComposesAndURLs(t *testing.T) {
 		t.Errorf("@import'ed rules must come first:\n%s", css)
 	}
 	js := file(t, res, entry.File)
-	mPrefix := (&builder{cfg: cfg}).cssModulePrefix(filepath.Join(root, "src/m.module.css"))
-	pPrefix := (&builder{cfg: cfg}).cssModulePrefix(filepath.Join(root, "src/plain.module.css"))
+	comp := &gvcss.Compiler{Key: (&builder{cfg: cfg}).relKey}
+	mPrefix := comp.ModulePrefix(filepath.Join(root, "src/m.module.css"))
+	pPrefix := comp.ModulePrefix(filepath.Join(root, "src/plain.module.css"))
 	for _, want := range []string{
 		`"btn": "` + mPrefix + `_base ` + mPrefix + `_btn"`, // composes, through the bundler
 		`"btn": "` + pPrefix + `_btn"`,                      // the Transform path

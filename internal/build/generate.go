@@ -3,6 +3,7 @@ package build
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/govite/govite/internal/css"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -353,7 +354,7 @@ func moduleName(key string) string {
 	key, _ = splitQuery(key)
 	base := path.Base(filepath.ToSlash(key))
 	for ext := path.Ext(base); ext != "" && len(base) > len(ext); ext = path.Ext(base) {
-		if ext == ".module" || jsLoaders[ext] != 0 || isCSS(base) || ext == ".js" {
+		if ext == ".module" || jsLoaders[ext] != 0 || css.IsCSS(base) || ext == ".js" {
 			base = strings.TrimSuffix(base, ext)
 			continue
 		}

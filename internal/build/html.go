@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"fmt"
+	"github.com/govite/govite/internal/css"
 	"html"
 	"os"
 	"path"
@@ -246,7 +247,7 @@ func rawAttrValue(tag string, i int, val string) string {
 }
 
 func isLocalURL(u string) bool {
-	return u != "" && !isExternalURL(u) && !strings.HasPrefix(u, "#") && !strings.HasPrefix(u, "{{") && !strings.HasPrefix(u, "mailto:")
+	return u != "" && !css.IsExternalURL(u) && !strings.HasPrefix(u, "#") && !strings.HasPrefix(u, "{{") && !strings.HasPrefix(u, "mailto:")
 }
 
 // localPath resolves a URL written in the HTML to a file: "/x" from root, "x" or "./x" from the
@@ -259,8 +260,8 @@ func (d *htmlDoc) localPath(b *builder, u string) (string, error) {
 	} else {
 		abs = filepath.Join(filepath.Dir(d.path), filepath.FromSlash(clean))
 	}
-	if !fileExists(abs) {
-		if aliased, ok := b.applyAlias(clean); ok && fileExists(aliased) {
+	if !css.FileExists(abs) {
+		if aliased, ok := b.applyAlias(clean); ok && css.FileExists(aliased) {
 			return aliased, nil
 		}
 		return "", fmt.Errorf("%s: %q does not exist (looked for %s)", b.relKey(d.path), u, abs)
@@ -282,7 +283,7 @@ func (d *htmlDoc) assetURL(b *builder, u string) (string, error) {
 		b.warnf("%s", err)
 		return u, nil
 	}
-	if !IsAsset(p, b.cfg.AssetsInclude) && !isCSS(p) {
+	if !IsAsset(p, b.cfg.AssetsInclude) && !css.IsCSS(p) {
 		return u, nil
 	}
 	inline, a, err := b.inlineOrEmit(p)

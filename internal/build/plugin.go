@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"github.com/govite/govite/internal/css"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -131,8 +132,8 @@ func jsReplacement(s string) string { return jsGroupRe.ReplaceAllString(s, "$${$
 // resolveVia asks esbuild's resolver (with govite's conditions and extensions) for spec.
 func (b *builder) resolveVia(pb api.PluginBuild, spec string, args api.OnResolveArgs) (api.OnResolveResult, error) {
 	clean, query := splitQuery(spec)
-	if strings.HasPrefix(clean, "/") && !fileExists(clean) {
-		if abs := filepath.Join(b.cfg.Root, clean); fileExists(abs) {
+	if strings.HasPrefix(clean, "/") && !css.FileExists(clean) {
+		if abs := filepath.Join(b.cfg.Root, clean); css.FileExists(abs) {
 			clean = abs
 		}
 	}
@@ -219,7 +220,7 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 				return api.OnResolveResult{Path: r.ID, External: true}, nil
 			}
 			clean, query := splitQuery(r.ID)
-			if strings.HasPrefix(r.ID, "\x00") || !filepath.IsAbs(clean) || !fileExists(clean) {
+			if strings.HasPrefix(r.ID, "\x00") || !filepath.IsAbs(clean) || !css.FileExists(clean) {
 				return api.OnResolveResult{Path: r.ID, Namespace: nsVirtual, PluginData: pluginData{r.ID}}, nil
 			}
 			return api.OnResolveResult{Path: clean, Suffix: query, PluginData: pluginData{r.ID}}, nil
@@ -229,7 +230,7 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 		return b.resolveVia(pb, aliased, args)
 	}
 	clean, query := splitQuery(p)
-	if query != "" || (strings.HasPrefix(clean, "/") && !fileExists(clean)) || args.Namespace != "file" {
+	if query != "" || (strings.HasPrefix(clean, "/") && !css.FileExists(clean)) || args.Namespace != "file" {
 		if args.ResolveDir == "" {
 			args.ResolveDir = b.cfg.Root
 		}
@@ -329,7 +330,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		}
 		return result("export default "+strconv.Quote(string(data)), api.LoaderJS)
 	case hasQuery(query, "url"):
-		if isCSS(abs) {
+		if css.IsCSS(abs) {
 			m, err := b.loadCSS(abs, id)
 			if err != nil {
 				return api.OnLoadResult{}, err
@@ -356,7 +357,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		code, loader = r.Code, loaderByName(r.Loader)
 	}
 	ext := strings.ToLower(filepath.Ext(abs))
-	if isCSS(abs) {
+	if css.IsCSS(abs) {
 		m, err := b.loadCSSWith(abs, id, code, loader != api.LoaderNone || code != "")
 		if err != nil {
 			return api.OnLoadResult{}, err
@@ -370,7 +371,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		}
 		proxy := fmt.Sprintf("%s(%s);\n", cssMarker, strconv.Quote(b.cssID(abs)))
 		if m.IsModule {
-			proxy += cssModuleProxy(m, b.localsConvention())
+			proxy += css.ModuleProxy(m.Module, b.localsConvention())
 		}
 		return result(proxy, api.LoaderJS)
 	}

@@ -3,6 +3,7 @@ package build
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/govite/govite/internal/css"
 	"os"
 	"path"
 	"path/filepath"
@@ -74,7 +75,7 @@ func (b *builder) publicFile(p string) string {
 		return ""
 	}
 	abs := filepath.Join(b.cfg.PublicDir, filepath.FromSlash(strings.TrimPrefix(p, "/")))
-	if fileExists(abs) {
+	if css.FileExists(abs) {
 		return abs
 	}
 	return ""
