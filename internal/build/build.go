@@ -59,6 +59,7 @@ type builder struct {
 
 	hasResolveHooks, hasTransformHooks bool
 	aliasRegexps                       []*regexp.Regexp
+	aliases                            *config.AliasMatcher
 
 	assets *assetStore
 
@@ -147,6 +148,7 @@ func newBuilder(cfg *config.ResolvedConfig) (*builder, error) {
 		}
 		b.aliasRegexps = append(b.aliasRegexps, re)
 	}
+	b.aliases = config.NewAliasMatcher(cfg.Resolve.Alias)
 	target := cfg.Build.Target
 	if len(target) == 0 {
 		target = config.DefaultTarget

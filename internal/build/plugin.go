@@ -105,29 +105,7 @@ func hasQuery(query, name string) bool {
 }
 
 // applyAlias rewrites a specifier with resolve.alias: the first matching entry wins, as in Vite.
-func (b *builder) applyAlias(spec string) (string, bool) {
-	for i, a := range b.cfg.Resolve.Alias {
-		if a.FindRegexp != "" {
-			re := b.aliasRegexps[i]
-			if re != nil && re.MatchString(spec) {
-				return re.ReplaceAllString(spec, jsReplacement(a.Replacement)), true
-			}
-			continue
-		}
-		if spec == a.Find {
-			return a.Replacement, true
-		}
-		if strings.HasPrefix(spec, a.Find+"/") || (strings.HasSuffix(a.Find, "/") && strings.HasPrefix(spec, a.Find)) {
-			return a.Replacement + spec[len(a.Find):], true
-		}
-	}
-	return spec, false
-}
-
-// jsReplacement turns a JS replacement string ("$1") into Go's form ("${1}").
-var jsGroupRe = regexp.MustCompile(`\$(\d+)`)
-
-func jsReplacement(s string) string { return jsGroupRe.ReplaceAllString(s, "$${$1}") }
+func (b *builder) applyAlias(spec string) (string, bool) { return b.aliases.Apply(spec) }
 
 // resolveVia asks esbuild's resolver (with govite's conditions and extensions) for spec.
 func (b *builder) resolveVia(pb api.PluginBuild, spec string, args api.OnResolveArgs) (api.OnResolveResult, error) {
