@@ -14,6 +14,7 @@ import (
 
 	"github.com/govite/govite/internal/build"
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/server"
 )
 
 // Version is govite's version.
@@ -51,6 +52,13 @@ type (
 	HTMLTag          = config.HTMLTag
 	OutputBundle     = config.OutputBundle
 	OutputFile       = config.OutputFile
+	ServerOptions    = config.ServerOptions
+	ProxyRule        = config.ProxyRule
+	HMROptions       = config.HMROptions
+	FSOptions        = config.FSOptions
+	CORSOptions      = config.CORSOptions
+	AllowedHosts     = config.AllowedHosts
+	OptimizeDeps     = config.OptimizeDeps
 )
 
 // Manifest is the content of .vite/manifest.json.
@@ -101,4 +109,28 @@ func BuildResolved(ctx context.Context, cfg *ResolvedConfig) (*BuildResult, erro
 		return nil, fmt.Errorf("govite.Build: config was resolved for %q, not \"build\"", cfg.Command)
 	}
 	return build.Build(ctx, cfg)
+}
+
+// Server is Vite's ViteDevServer: an http.Handler that serves the project's modules transformed on
+// request, with hot module replacement. Call Listen to serve on server.port, or mount it in a Go
+// program's own mux (middleware mode).
+type Server = server.Server
+
+// DevEnvironment is one environment of the dev server ("client", "ssr", ...).
+type DevEnvironment = server.DevEnvironment
+
+// CreateServer creates a dev server (Vite's createServer). With server.middlewareMode set the caller
+// mounts it:
+//
+//	srv, err := govite.CreateServer(ctx, govite.InlineConfig{Config: govite.Config{
+//		Server: govite.ServerOptions{MiddlewareMode: true}}})
+//	mux.Handle("/", srv)
+//
+// Otherwise call srv.Listen. Close the server when done.
+func CreateServer(ctx context.Context, inline InlineConfig) (*Server, error) {
+	cfg, err := ResolveConfig(ctx, inline, "serve")
+	if err != nil {
+		return nil, err
+	}
+	return server.New(ctx, cfg, server.Options{Force: inline.OptimizeDeps.Force})
 }

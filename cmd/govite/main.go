@@ -19,6 +19,7 @@ func main() {
 const usage = `govite: Vite, rebuilt in Go
 
 Usage:
+  govite [dev] [root]     start the dev server
   govite build [root]     build for production
   govite preview [root]   serve the production build locally
 
@@ -30,6 +31,14 @@ Options (as in Vite):
   -m, --mode <mode>       set env mode
   -h, --help              display this message
   -v, --version           display version number
+
+Dev options:
+  --host [host]           specify hostname
+  --port <port>           specify port (default: 5173)
+  --strictPort            exit if specified port is already in use
+  --open [path]           open browser on startup
+  --cors                  enable CORS for any origin
+  --force                 force the optimizer to ignore the cache and re-bundle
 
 Build options:
   --outDir <dir>          output directory (default: dist)
@@ -85,8 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "preview":
 		return runPreview(ctx, fl, stdout, stderr)
 	case "dev", "serve":
-		fmt.Fprintln(stderr, "error: govite dev is not available in this version yet; use govite build and govite preview")
-		return 1
+		return runDev(ctx, fl, os.Stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "error: unknown command %q\n\n%s", cmd, usage)
 	return 1

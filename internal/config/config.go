@@ -30,6 +30,8 @@ type UserConfig struct {
 	EnvPrefix     []string        `js:"envPrefix"` // default ["VITE_"]
 	AppType       string          `js:"appType"`   // "spa" (default), "mpa", "custom"
 	Build         BuildOptions    `js:"build"`
+	Server        ServerOptions   `js:"server"`
+	OptimizeDeps  OptimizeDeps    `js:"optimizeDeps"`
 	// Input is the top-level shorthand for build.rollupOptions.input.
 	Input *Input `js:"input"`
 
@@ -171,4 +173,107 @@ type ConfigEnv struct {
 	Mode       string
 	IsSsrBuild bool
 	IsPreview  bool
+}
+
+// ServerOptions is Vite's `server`.
+type ServerOptions struct {
+	// Host is the address to listen on: nil means "localhost"; `true` in a config file (or --host with no
+	// value) is "0.0.0.0", `false` is "localhost".
+	Host       *string `js:"host"`
+	Port       int     `js:"port"` // default 5173
+	StrictPort bool    `js:"strictPort"`
+	// Open is the path to open in a browser on start; "" does not open one (`true` is "/").
+	Open string `js:"open"`
+	// Origin is the origin of generated asset URLs ("http://localhost:5173"), for pages served by
+	// another backend.
+	Origin       string            `js:"origin"`
+	Cors         *CORSOptions      `js:"cors"`         // nil: localhost origins only
+	AllowedHosts *AllowedHosts     `js:"allowedHosts"` // nil: localhost, IP addresses and Origin's host
+	Headers      map[string]string `js:"headers"`
+	// Proxy rules, in the order they were written (keys of Vite's `server.proxy` object).
+	Proxy  []ProxyRule `js:"proxy"`
+	HMR    *HMROptions `js:"hmr"` // nil: enabled
+	Warmup Warmup      `js:"warmup"`
+	FS     FSOptions   `js:"fs"`
+	// MiddlewareMode makes the server an http.Handler that does not listen itself.
+	MiddlewareMode bool `js:"middlewareMode"`
+}
+
+// CORSOptions is server.cors: `true` (AllowAll), `false` (Disabled) or an object like the `cors`
+// package's options.
+type CORSOptions struct {
+	Disabled bool `js:"-"`
+	AllowAll bool `js:"-"`
+	// Origin lists allowed origins; OriginRegexps are Go regexps translated from JS RegExps. `origin:
+	// true` reflects any origin (AllowAll).
+	Origin         []string `js:"origin"`
+	OriginRegexps  []string `js:"-"`
+	Methods        []string `js:"methods"`
+	AllowedHeaders []string `js:"allowedHeaders"`
+	ExposedHeaders []string `js:"exposedHeaders"`
+	Credentials    bool     `js:"credentials"`
+	MaxAge         int      `js:"maxAge"`
+}
+
+// AllowedHosts is server.allowedHosts: `true` (All) or a list of host names; an entry starting with "."
+// also allows every subdomain.
+type AllowedHosts struct {
+	All   bool     `js:"-"`
+	Hosts []string `js:"-"`
+}
+
+// ProxyRule is one entry of server.proxy. Context is the key: a path prefix, or a regular expression
+// when it starts with "^".
+type ProxyRule struct {
+	Context      string            `js:"-"`
+	Target       string            `js:"target"`
+	ChangeOrigin bool              `js:"changeOrigin"`
+	WS           bool              `js:"ws"`
+	Secure       *bool             `js:"secure"`
+	Headers      map[string]string `js:"headers"`
+	// Rewrite changes the request URL (path and query, as received) sent to the target; in a config
+	// file it is a JS function, called through the config's engine.
+	Rewrite func(path string) string `js:"-"`
+
+	// rewriteJS is the JS function Rewrite calls, kept so that a config hook sees the function it was
+	// given.
+	rewriteJS *jsFunction
+}
+
+// HMROptions is server.hmr; Disabled is `hmr: false`.
+type HMROptions struct {
+	Disabled   bool   `js:"-"`
+	Overlay    *bool  `js:"overlay"` // default true
+	Protocol   string `js:"protocol"`
+	Host       string `js:"host"`
+	Port       int    `js:"port"`
+	ClientPort int    `js:"clientPort"`
+	Path       string `js:"path"`
+	Timeout    int    `js:"timeout"`
+}
+
+// Warmup is server.warmup: files transformed ahead of the first request.
+type Warmup struct {
+	ClientFiles []string `js:"clientFiles"`
+	SSRFiles    []string `js:"ssrFiles"`
+}
+
+// FSOptions is server.fs.
+type FSOptions struct {
+	Strict *bool    `js:"strict"` // default true
+	Allow  []string `js:"allow"`  // default: the workspace root; a list given replaces it
+	Deny   []string `js:"deny"`   // default: DefaultFSDeny; a list given replaces it
+}
+
+// OptimizeDeps is Vite's `optimizeDeps` (dependency pre-bundling in dev).
+type OptimizeDeps struct {
+	Include []string `js:"include"`
+	Exclude []string `js:"exclude"`
+	// Entries are globs of files to scan for imports instead of the HTML entries.
+	Entries []string `js:"entries"`
+	Force   bool     `js:"force"`
+	// NoDiscovery turns off the import scan; only Include is bundled.
+	NoDiscovery bool `js:"noDiscovery"`
+	// Disabled is `optimizeDeps.disabled: true` (or 'dev'); 'build' leaves dev pre-bundling on.
+	Disabled bool `js:"disabled"`
 }

@@ -447,6 +447,14 @@ func init() {
 		"assetsInclude": func(d *decoder, v any, field, _ reflect.Value, path string) {
 			field.Set(reflect.ValueOf(d.patternList(v, path, "use a glob such as '**/*.glb'", false)))
 		},
+		"server.host":           decodeServerHost,
+		"server.open":           decodeServerOpen,
+		"server.cors":           decodeCORS,
+		"server.cors.origin":    decodeCORSOrigin,
+		"server.allowedHosts":   decodeAllowedHosts,
+		"server.proxy":          decodeProxy,
+		"server.hmr":            decodeHMR,
+		"optimizeDeps.disabled": decodeOptimizeDepsDisabled,
 		"css.modules": func(d *decoder, v any, field, _ reflect.Value, path string) {
 			switch v := v.(type) {
 			case bool:

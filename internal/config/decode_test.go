@@ -233,9 +233,7 @@ func TestDecodeOptions(t *testing.T) {
 			expr:  `{ server: { port: 3000 }, preview: {}, optimizeDeps: { include: ['x'] }, ssr: { noExternal: true }, environments: {}, worker: { format: 'es' }, experimental: {}, build: { rollupOptions: { output: { manualChunks: { vendor: ['react'] }, entryFileNames: '[name].js' }, treeshake: false }, lib: { entry: 'x' } }, 'odd-key': 1 }`,
 			check: func(t *testing.T, c *UserConfig) {},
 			warnings: []string{
-				"server is not supported by govite yet; it is ignored",
 				"preview is not supported by govite yet; it is ignored",
-				"optimizeDeps is not supported by govite yet; it is ignored",
 				"ssr is not supported by govite yet; it is ignored",
 				"environments is not supported by govite yet; it is ignored",
 				"worker is not supported by govite yet; it is ignored",

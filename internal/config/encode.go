@@ -34,6 +34,9 @@ func encodeStruct(rv reflect.Value, path string) *jsObject {
 
 // encodeField renders one option; nil leaves it out.
 func encodeField(f, parent reflect.Value, path string) any {
+	if v, ok := encodeServerField(f, parent, path); ok {
+		return v
+	}
 	switch path {
 	case "publicDir":
 		if f.IsNil() {
@@ -218,7 +221,7 @@ func encodeInput(in *Input) any {
 // goToTree turns plain Go values (define values, plugin options) into tree values.
 func goToTree(v any) any {
 	switch v := v.(type) {
-	case nil, bool, float64, string, *RegExp, *jsObject, *jsFunction:
+	case nil, bool, float64, string, *RegExp, *jsObject, *jsFunction, goStringFunc:
 		return v
 	case int:
 		return float64(v)
@@ -361,6 +364,8 @@ func resolvedConfigTree(rc *ResolvedConfig) *jsObject {
 		plugins = append(plugins, po)
 	}
 	o.set("plugins", plugins)
+	o.set("server", serverTree(rc.Server))
+	o.set("optimizeDeps", encodeStruct(reflect.ValueOf(rc.OptimizeDeps), "optimizeDeps"))
 	return o
 }
 
@@ -409,7 +414,16 @@ func (vm *jsVM) toJS(v any) goja.Value {
 		if gv, ok := v.val.(goja.Value); ok && v.vm == vm {
 			return gv
 		}
+		if fn, ok := v.val.(goja.Value); ok && v.vm != nil {
+			// A function of another engine (a config file's rewrite seen by another file's plugin):
+			// call it through its own engine.
+			if c, ok := goja.AssertFunction(fn); ok {
+				return vm.goFuncJS(v.vm.bridgeStringFunc(c, "a JS function"))
+			}
+		}
 		return goja.Undefined()
+	case goStringFunc:
+		return vm.goFuncJS(v)
 	case jsOther:
 		return goja.Undefined()
 	default:

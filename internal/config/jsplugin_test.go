@@ -270,7 +270,7 @@ func TestJSPluginConfigHooks(t *testing.T) {
   config(config, env) {
     config.build.outDir = 'mutated-' + env.mode   // changing the object counts
     config.resolve.alias.push({ find: /^#/, replacement: '/hash' })
-    return { define: { fromHook: config.base }, build: { assetsDir: 'hooked' }, server: { port: 1 } }
+    return { define: { fromHook: config.base }, build: { assetsDir: 'hooked' }, preview: { port: 1 } }
   },
   configResolved(rc) {
     globalThis.seen = [rc.root, rc.command, rc.build.outDir, rc.env.MODE, rc.plugins.map((p) => p.name).join()].join('|')
@@ -310,12 +310,12 @@ func TestJSPluginConfigHooks(t *testing.T) {
 	eq(t, started, `"/r/index.html"`)
 	found := false
 	for _, w := range warns {
-		if w == `plugin "cfg": config hook: server is not supported by govite yet; it is ignored` {
+		if w == `plugin "cfg": config hook: preview is not supported by govite yet; it is ignored` {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("warnings %q lack the server warning", warns)
+		t.Errorf("warnings %q lack the preview warning", warns)
 	}
 
 	rc2 := &ResolvedConfig{Mode: "explode"}

@@ -60,6 +60,18 @@ func mergeValue(dst, src reflect.Value, path string) {
 	case *ModulePreload:
 		mergeDisableable(dst, v, func(o *ModulePreload) bool { return o.Disabled }, path)
 		return
+	case *HMROptions:
+		mergeDisableable(dst, v, func(o *HMROptions) bool { return o.Disabled }, path)
+		return
+	case *CORSOptions:
+		mergeCORS(dst, v, path)
+		return
+	case *AllowedHosts:
+		mergeAllowedHosts(dst, v)
+		return
+	case []ProxyRule:
+		mergeProxy(dst, v, path)
+		return
 	}
 
 	switch src.Kind() {
@@ -126,6 +138,10 @@ func mergeValue(dst, src reflect.Value, path string) {
 		dst.Set(n)
 	case reflect.Struct:
 		mergeStruct(dst, src, path)
+	case reflect.Func:
+		if !src.IsNil() {
+			dst.Set(src)
+		}
 	}
 }
 

@@ -260,6 +260,8 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 
 	ssrBuild := opts.IsSsrBuild || cfg.Build.SSR != "" || cfg.Build.SSRInput
 	rc.Build = resolveBuild(&cfg.Build, cfg.Input, root, ssrBuild)
+	rc.Server = resolveServer(&cfg.Server, root, w)
+	rc.OptimizeDeps = resolveOptimizeDeps(cfg.OptimizeDeps)
 
 	rc.Logger = cfg.Logger
 	if rc.Logger == nil {

@@ -45,6 +45,10 @@ func TestResolveDefaults(t *testing.T) {
 			CSSMinify: true, Minify: true, Target: DefaultTarget, ModulePreload: true, ModulePreloadPolyfill: true,
 			Write: true, ReportCompressedSize: true, ChunkSizeWarningLimit: 500, CopyPublicDir: true,
 		},
+		Server: ResolvedServerOptions{
+			Host: "localhost", Port: 5173, Cors: CORSOptions{OriginRegexps: []string{DefaultAllowedOrigins}},
+			HMR: HMROptions{Overlay: Bool(true)}, FSStrict: true, FSAllow: []string{root}, FSDeny: DefaultFSDeny,
+		},
 	}
 	// Fields that depend on the machine or are checked elsewhere.
 	rc.Env, rc.Logger, rc.Define = nil, nil, nil

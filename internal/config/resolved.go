@@ -30,7 +30,9 @@ type ResolvedConfig struct {
 	AppType       string
 	LogLevel      string
 
-	Build ResolvedBuildOptions
+	Build        ResolvedBuildOptions
+	Server       ResolvedServerOptions
+	OptimizeDeps OptimizeDeps
 
 	// Plugins are the user's and the built-in plugins, in hook order: pre, normal, post.
 	Plugins []*Plugin
@@ -74,3 +76,37 @@ var DefaultTarget = []string{"chrome111", "edge111", "firefox114", "safari16.4",
 
 // DefaultExtensions is Vite's default resolve.extensions.
 var DefaultExtensions = []string{".mjs", ".js", ".mts", ".ts", ".jsx", ".tsx", ".json"}
+
+// ResolvedServerOptions is server.* with defaults applied.
+type ResolvedServerOptions struct {
+	Host       string // "localhost" by default; "0.0.0.0" for all addresses
+	Port       int    // 5173 by default
+	StrictPort bool
+	Open       string
+	Origin     string // without a trailing "/"
+	// Cors is Disabled, AllowAll, or lists allowed origins: DefaultAllowedOrigins (in OriginRegexps)
+	// unless the config names origins.
+	Cors CORSOptions
+	// AllowedHosts as written; the localhost names and IP addresses are always allowed.
+	AllowedHosts   AllowedHosts
+	Headers        map[string]string
+	Proxy          []ProxyRule
+	HMR            HMROptions // Overlay is never nil
+	Warmup         Warmup
+	FSStrict       bool
+	FSAllow        []string // absolute paths: server.fs.allow, else the workspace root
+	FSDeny         []string // glob patterns
+	MiddlewareMode bool
+}
+
+// DefaultFSDeny is server.fs.deny's default (Vite 8's). A pattern without "/" matches a file name in any
+// directory; matching ignores case and includes dot files.
+var DefaultFSDeny = []string{".env", ".env.*", "*.{crt,pem,key,p12,pfx,cer,der}", ".npmrc", ".yarnrc.yml", "**/.git/**"}
+
+// DefaultAllowedOrigins is Vite's default server.cors origin (defaultAllowedOrigins): http(s) origins on
+// localhost, its subdomains, 127.0.0.1 and [::1], any port. It is a Go regexp (the JS one needs no
+// translation).
+const DefaultAllowedOrigins = `^https?://(?:(?:[^:]+\.)?localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$`
+
+// DefaultServerPort is server.port's default.
+const DefaultServerPort = 5173

@@ -65,6 +65,8 @@ type jsVM struct {
 	// resolvedObjs caches the JS view of a resolved config, shared by configResolved and
 	// this.environment.config.
 	resolvedObjs map[*ResolvedConfig]*goja.Object
+	// goFuncs are the JS functions made of Go functions for config hooks (see goFuncJS).
+	goFuncs map[*goja.Object]goStringFunc
 }
 
 type jsTimer struct {
@@ -607,6 +609,20 @@ func (vm *jsVM) installHost() error {
 			_ = o.Set(k, env[k])
 		}
 		return o
+	})
+	set("searchForWorkspaceRoot", func(c goja.FunctionCall) goja.Value {
+		dir := str(c, 0)
+		if !filepath.IsAbs(dir) {
+			wd, _ := os.Getwd()
+			dir = filepath.Join(wd, dir)
+		}
+		if a := c.Argument(1); !goja.IsUndefined(a) && !goja.IsNull(a) {
+			if ws, ok := searchWorkspaceMarker(dir); ok {
+				return rt.ToValue(filepath.ToSlash(ws))
+			}
+			return a
+		}
+		return rt.ToValue(filepath.ToSlash(SearchForWorkspaceRoot(dir)))
 	})
 	set("urlParse", func(c goja.FunctionCall) goja.Value {
 		input, base := str(c, 0), c.Argument(1)

@@ -244,3 +244,25 @@ func (c *Container) WriteBundle(b *config.OutputBundle) error {
 	}
 	return nil
 }
+
+// TransformWith runs one plugin's transform hook, for callers that interleave their own steps with the
+// plugins' (the dev server runs its TypeScript, JSON and CSS steps between the "pre" plugins and the
+// rest, where Vite runs them).
+func (c *Container) TransformWith(p *config.Plugin, code, id string) (*config.TransformResult, error) {
+	r, err := p.Transform(c.ctx(p), code, id)
+	if err != nil {
+		return nil, &HookError{p.Name, "transform", id, err}
+	}
+	return r, nil
+}
+
+// TransformOrder returns the plugins with a transform hook, in the order they run.
+func (c *Container) TransformOrder() []*config.Plugin {
+	var out []*config.Plugin
+	for _, p := range c.byHook["transform"] {
+		if p.Transform != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -21,7 +21,13 @@ func Apply(code string, mapJSON []byte, edits []Edit) (string, []byte, error) {
 	if len(edits) == 0 {
 		return code, mapJSON, nil
 	}
-	slices.SortFunc(edits, func(a, b Edit) int { return a.Start - b.Start })
+	// By position; an insertion (Start == End) goes before a replacement that starts at the same place.
+	slices.SortStableFunc(edits, func(a, b Edit) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return a.End - b.End
+	})
 	var b strings.Builder
 	last := 0
 	for _, e := range edits {

@@ -34,3 +34,23 @@ func TestApplyShiftsColumnsAfterEdit(t *testing.T) {
 		t.Errorf("other segments moved: %v", lines)
 	}
 }
+
+func TestComposeFollowsBothMaps(t *testing.T) {
+	// Step 1 moved original line 0 to output line 1; step 2 moved step 1's line 1 to line 2.
+	m1 := []byte(`{"version":3,"sources":["a.ts"],"names":[],"mappings":";AAAA"}`)
+	m2 := []byte(`{"version":3,"sources":["step1.js"],"names":[],"mappings":";;AACA"}`)
+	out, err := Compose(m1, m2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Sources  []string
+		Mappings string
+	}
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Sources[0] != "a.ts" || m.Mappings != ";;AAAA" {
+		t.Fatalf("got sources %v mappings %q", m.Sources, m.Mappings)
+	}
+}

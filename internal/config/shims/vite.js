@@ -108,9 +108,10 @@ export function normalizePath(id) {
   return path.posix.normalize(String(id).replace(/\\/g, '/'));
 }
 
-// govite has no workspace detection yet: the given root is the workspace root.
-export function searchForWorkspaceRoot(current) {
-  return current;
+// searchForWorkspaceRoot finds the nearest workspace root (pnpm-workspace.yaml, lerna.json, a
+// package.json with workspaces), else root (default: the nearest package root, else current).
+export function searchForWorkspaceRoot(current, root) {
+  return host.searchForWorkspaceRoot(String(current), root === undefined ? undefined : String(root));
 }
 
 function globToRegExp(glob) {

@@ -1,0 +1,354 @@
+package optimizer
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// Namespaces of the scan's own modules.
+const (
+	nsScanHTML   = "govite-scan-html"   // the JS module that stands for an HTML-like file
+	nsScanScript = "govite-scan-script" // an inline <script> of such a file
+)
+
+// The patterns Vite's scanner reads HTML-like files with.
+var (
+	scriptRE  = regexp.MustCompile(`(?is)(<script(?:\s+[a-z_:][-\w:]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^"'<>=\s]+))?)*\s*>)(.*?)</script>`)
+	commentRE = regexp.MustCompile(`(?s)<!--.*?-->`)
+	srcRE     = regexp.MustCompile(`(?i)\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	typeRE    = regexp.MustCompile(`(?i)\btype\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	langRE    = regexp.MustCompile(`(?i)\blang\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	contextRE = regexp.MustCompile(`(?i)\bcontext\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	svelteModuleRE = regexp.MustCompile(`(?i)\smodule\b`)
+	// importsRE finds the import paths of TypeScript in .vue/.svelte scripts, which esbuild would drop
+	// when the imports look unused (Vite's importsRE, without the lookbehinds RE2 lacks).
+	importsRE = regexp.MustCompile(`(?m)(?:^|;|\*/)\s*import(?:\s+type\b)?(?:[\w*{}\n\r\t, ]+from)?\s*("[^"]+"|'[^']+')`)
+)
+
+func attr(re *regexp.Regexp, tag string) string {
+	m := re.FindStringSubmatch(tag)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2] + m[3]
+}
+
+type scanResult struct {
+	deps    map[string]*depEntry
+	missing map[string]string // id → importer
+}
+
+type scanScript struct {
+	contents string
+	loader   api.Loader
+	dir      string
+}
+
+// scan crawls the entries with esbuild and records the bare imports that resolve into node_modules.
+// Problems in the project's code are logged as warnings: the scan goes on with what it could read.
+func (o *Optimizer) scan(ctx context.Context) *scanResult {
+	res := &scanResult{deps: map[string]*depEntry{}, missing: map[string]string{}}
+	var entries []string
+	for _, e := range o.opts.Entries {
+		if st, err := os.Stat(e); err == nil && !st.IsDir() && isScannable(e) {
+			entries = append(entries, filepath.Clean(e))
+		}
+	}
+	if len(entries) == 0 {
+		if len(o.opts.Include) == 0 {
+			o.log.Warn("(!) Could not auto-determine entry point from rollupOptions or html files and there are no explicit optimizeDeps.include patterns. Skipping dependency pre-bundling.")
+		}
+		return res
+	}
+	isEntry := map[string]bool{}
+	var eps []api.EntryPoint
+	for i, e := range entries {
+		isEntry[e] = true
+		eps = append(eps, api.EntryPoint{InputPath: e, OutputPath: "e" + strconv.Itoa(i)})
+	}
+
+	var mu sync.Mutex
+	scripts := map[string]scanScript{}
+
+	external := func(path string) (api.OnResolveResult, error) {
+		if isEntry[path] {
+			return api.OnResolveResult{Path: path}, nil
+		}
+		return api.OnResolveResult{Path: path, External: true}, nil
+	}
+	// crawl returns the result that makes esbuild read a project file.
+	crawl := func(p string) (api.OnResolveResult, error) {
+		if htmlTypesRE.MatchString(p) {
+			return api.OnResolveResult{Path: p, Namespace: nsScanHTML}, nil
+		}
+		return api.OnResolveResult{Path: p}, nil
+	}
+	importerOf := func(args api.OnResolveArgs) string {
+		if args.Namespace == nsScanScript {
+			p, _ := splitQuery(args.Importer)
+			return p
+		}
+		return args.Importer
+	}
+
+	onResolve := func(pb api.PluginBuild, args api.OnResolveArgs) (api.OnResolveResult, error) {
+		if _, ok := args.PluginData.(resolveMarker); ok {
+			return api.OnResolveResult{}, nil
+		}
+		id := args.Path
+		importer := importerOf(args)
+		resolveDir := args.ResolveDir
+		if resolveDir == "" {
+			resolveDir = o.opts.Root
+		}
+		if args.Kind == api.ResolveEntryPoint {
+			return crawl(id)
+		}
+		if externalURLRE.MatchString(id) || dataURLRE.MatchString(id) {
+			return api.OnResolveResult{Path: id, External: true}, nil
+		}
+		if specialQueryRE.MatchString(id) {
+			return api.OnResolveResult{Path: id, External: true}, nil
+		}
+		resolve := func(id string) (string, bool) {
+			if o.opts.ResolveID != nil {
+				if r, ok := o.opts.ResolveID(id, importer); ok {
+					return r, true
+				}
+			}
+			p, err := o.resolveWith(pb, id, resolveDir, importer, args.Kind)
+			if err != nil {
+				return "", false
+			}
+			return p, true
+		}
+		if isBareImport(id) {
+			if o.excluded(id) || id == "@vite/client" || id == "@vite/env" {
+				return external(id)
+			}
+			mu.Lock()
+			known := res.deps[id] != nil
+			mu.Unlock()
+			if known {
+				return external(id)
+			}
+			resolved, ok := resolve(id)
+			if !ok {
+				if !isNodeBuiltin(id) {
+					mu.Lock()
+					if _, seen := res.missing[id]; !seen {
+						res.missing[id] = importer
+					}
+					mu.Unlock()
+				}
+				return external(id)
+			}
+			clean, _ := splitQuery(resolved)
+			if !filepath.IsAbs(clean) || strings.Contains(resolved, "\x00") {
+				return external(id) // virtual
+			}
+			if isInNodeModules(clean) || contains(o.opts.Include, id) {
+				if isOptimizable(clean) {
+					mu.Lock()
+					if res.deps[id] == nil {
+						res.deps[id] = &depEntry{DepInfo: DepInfo{ID: id, Src: clean}, Importer: importer}
+					}
+					mu.Unlock()
+				}
+				return external(id)
+			}
+			if isScannable(clean) {
+				return crawl(clean) // a linked package: read it like the project's own code
+			}
+			return external(id)
+		}
+		if cssLangsRE.MatchString(id) || jsonWasmRE.MatchString(id) || assetTypeRE.MatchString(id) {
+			return external(id)
+		}
+		resolved, ok := resolve(id)
+		if !ok {
+			return external(id)
+		}
+		clean, _ := splitQuery(resolved)
+		if !filepath.IsAbs(clean) || strings.Contains(resolved, "\x00") || !isScannable(clean) || isInNodeModules(clean) {
+			return external(id)
+		}
+		return crawl(clean)
+	}
+
+	plugin := api.Plugin{Name: "govite-optimizer-scan", Setup: func(pb api.PluginBuild) {
+		pb.OnResolve(api.OnResolveOptions{Filter: "^" + nsScanScript + ":"}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+			return api.OnResolveResult{Path: strings.TrimPrefix(args.Path, nsScanScript+":"), Namespace: nsScanScript}, nil
+		})
+		pb.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(args api.OnResolveArgs) (res api.OnResolveResult, err error) {
+			defer recoverInto(&err, "resolving "+args.Path)
+			return onResolve(pb, args)
+		})
+		pb.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: nsScanHTML}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
+			data, err := os.ReadFile(args.Path)
+			if err != nil {
+				return api.OnLoadResult{}, err
+			}
+			js := o.htmlModule(args.Path, string(data), func(key string, s scanScript) {
+				mu.Lock()
+				scripts[key] = s
+				mu.Unlock()
+			})
+			return api.OnLoadResult{Contents: &js, Loader: api.LoaderJS, ResolveDir: filepath.Dir(args.Path)}, nil
+		})
+		pb.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: nsScanScript}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
+			mu.Lock()
+			s := scripts[args.Path]
+			mu.Unlock()
+			return api.OnLoadResult{Contents: &s.contents, Loader: s.loader, ResolveDir: s.dir}, nil
+		})
+	}}
+
+	opts := o.baseOptions()
+	opts.EntryPointsAdvanced = eps
+	opts.Bundle = true
+	opts.Write = false
+	opts.Format = api.FormatESModule
+	opts.Outdir = filepath.Join(o.opts.CacheDir, ".scan")
+	opts.Plugins = []api.Plugin{plugin}
+	opts.JSX, opts.JSXDev = o.jsx()
+	opts.JSXImportSource = o.opts.JSXImportSource
+	opts.Define = o.defines()
+	result := api.Build(opts)
+	for _, m := range result.Errors {
+		o.log.Warn("dependency scan: " + formatMessage(o.opts.Root, m))
+	}
+	if err := ctx.Err(); err != nil {
+		return res
+	}
+	return res
+}
+
+func (o *Optimizer) jsx() (api.JSX, bool) {
+	switch o.opts.JSX {
+	case "transform", "classic", "react":
+		return api.JSXTransform, false
+	case "preserve":
+		return api.JSXPreserve, false
+	}
+	return api.JSXAutomatic, !o.isProduction()
+}
+
+// htmlModule turns an HTML-like file into the JS module the scan reads for it (Vite's
+// htmlTypeOnLoadCallback): src scripts become imports, inline scripts become virtual modules.
+func (o *Optimizer) htmlModule(path, raw string, addScript func(string, scanScript)) string {
+	raw = commentRE.ReplaceAllString(raw, "<!---->")
+	isHTML := strings.HasSuffix(path, ".html")
+	var js strings.Builder
+	n := 0
+	for _, m := range scriptRE.FindAllStringSubmatch(raw, -1) {
+		openTag, content := m[1], m[2]
+		typ := attr(typeRE, openTag)
+		lang := attr(langRE, openTag)
+		if isHTML && typ != "module" {
+			continue
+		}
+		if typ != "" && !(strings.Contains(typ, "javascript") || strings.Contains(typ, "ecmascript") || typ == "module") {
+			continue
+		}
+		loader := api.LoaderJS
+		switch lang {
+		case "ts":
+			loader = api.LoaderTS
+		case "tsx":
+			loader = api.LoaderTSX
+		case "jsx":
+			loader = api.LoaderJSX
+		default:
+			if strings.HasSuffix(path, ".astro") {
+				loader = api.LoaderTS
+			}
+		}
+		if src := attr(srcRE, openTag); src != "" {
+			fmt.Fprintf(&js, "import %s\n", jsonString(src))
+			continue
+		}
+		if strings.TrimSpace(content) == "" {
+			continue
+		}
+		contents := content
+		if loader == api.LoaderTS || loader == api.LoaderTSX {
+			contents += extractImportPaths(content)
+		}
+		key := path + "?id=" + strconv.Itoa(n)
+		n++
+		addScript(key, scanScript{contents: contents, loader: loader, dir: filepath.Dir(path)})
+		virtual := jsonString(nsScanScript + ":" + key)
+		if strings.HasSuffix(path, ".svelte") {
+			isModule := svelteModuleRE.MatchString(openTag) || attr(contextRE, openTag) == "module"
+			if !isModule {
+				fmt.Fprintf(&js, "import %s\n", virtual)
+				continue
+			}
+		}
+		fmt.Fprintf(&js, "export * from %s\n", virtual)
+	}
+	if !strings.HasSuffix(path, ".vue") || !strings.Contains(js.String(), "export default") {
+		js.WriteString("\nexport default {}")
+	}
+	return js.String()
+}
+
+var (
+	multilineCommentsRE  = regexp.MustCompile(`(?s)/\*.*?\*/`)
+	singlelineCommentsRE = regexp.MustCompile(`//.*`)
+)
+
+// extractImportPaths adds `import "x"` for each import of a TypeScript script, so that imports
+// esbuild drops as unused (used only in a template) are still crawled.
+func extractImportPaths(code string) string {
+	code = multilineCommentsRE.ReplaceAllString(code, "/* */")
+	code = singlelineCommentsRE.ReplaceAllString(code, "")
+	var js strings.Builder
+	for _, m := range importsRE.FindAllStringSubmatch(code, -1) {
+		if strings.Contains(m[0], "import type") {
+			continue
+		}
+		js.WriteString("\nimport " + m[1])
+	}
+	return js.String()
+}
+
+// formatMessage renders an esbuild message as "file:line:col: text".
+func formatMessage(root string, m api.Message) string {
+	var b strings.Builder
+	if l := m.Location; l != nil {
+		file := l.File
+		if filepath.IsAbs(file) {
+			if rel, err := filepath.Rel(root, file); err == nil && !strings.HasPrefix(rel, "..") {
+				file = filepath.ToSlash(rel)
+			}
+		}
+		fmt.Fprintf(&b, "%s:%d:%d: ", file, l.Line, l.Column)
+	}
+	b.WriteString(m.Text)
+	if m.PluginName != "" && !strings.HasPrefix(m.PluginName, "govite-") {
+		fmt.Fprintf(&b, " [plugin %s]", m.PluginName)
+	}
+	for _, n := range m.Notes {
+		if n.Text != "" {
+			b.WriteString("\n  " + n.Text)
+		}
+	}
+	return b.String()
+}
+
+// recoverInto turns a panic in an esbuild callback into an error for that module.
+func recoverInto(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("internal error while %s: %v", what, r)
+	}
+}

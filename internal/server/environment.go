@@ -1,0 +1,352 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/css"
+	"github.com/govite/govite/internal/optimizer"
+	"github.com/govite/govite/internal/plugin"
+)
+
+// DevEnvironment is one environment of the dev server (Vite's DevEnvironment): its own plugin pipeline,
+// module graph and hot channel. The "client" environment serves browsers; "ssr" and custom ones run
+// server code through a module runner.
+type DevEnvironment struct {
+	Name string
+	// Consumer is "client" or "server".
+	Consumer        string
+	ModuleGraph     *ModuleGraph
+	PluginContainer *plugin.Container
+	Hot             HotChannel
+
+	server    *Server
+	config    *config.ResolvedConfig
+	resolver  *resolver
+	optimizer *optimizer.Optimizer // nil when dependencies are not pre-bundled
+	steps     []transformStep
+	cssc      *css.Compiler
+
+	mu       sync.Mutex
+	inflight map[string]*inflightTransform
+}
+
+// TransformResult is a module as served: JavaScript (or CSS for a <link>), its source map and ETag.
+type TransformResult struct {
+	Code string
+	Map  []byte
+	ETag string
+	// ContentType is the response's type.
+	ContentType string
+}
+
+type inflightTransform struct {
+	done chan struct{}
+	res  *TransformResult
+	err  error
+}
+
+func newDevEnvironment(s *Server, name, consumer string) (*DevEnvironment, error) {
+	cfg := s.Config
+	e := &DevEnvironment{Name: name, Consumer: consumer, ModuleGraph: NewModuleGraph(), server: s, config: cfg,
+		inflight: map[string]*inflightTransform{}}
+	platform, conditions := api.PlatformBrowser, []string{"module", "browser", "development"}
+	if consumer == "server" {
+		platform, conditions = api.PlatformNode, []string{"module", "node", "development"}
+	}
+	if len(cfg.Resolve.Conditions) > 0 {
+		conditions = append(cfg.Resolve.Conditions, "development")
+	}
+	r, err := newResolver(cfg, platform, conditions)
+	if err != nil {
+		return nil, err
+	}
+	e.resolver = r
+	e.PluginContainer = plugin.New(cfg, name, s.plugins)
+	e.steps = e.transformSteps()
+	e.cssc = &css.Compiler{Root: cfg.Root, Resolver: &devCSSResolver{e}, Key: func(abs string) string { return prettyPath(cfg.Root, abs) }, Errors: esbuildErrors}
+	return e, nil
+}
+
+func (e *DevEnvironment) close() { e.resolver.close() }
+
+// TransformRequest returns the module served at url (a path from root with its query, without base),
+// transforming it on first request and from cache afterwards. Concurrent requests for one module share
+// one transform.
+func (e *DevEnvironment) TransformRequest(ctx context.Context, url string) (*TransformResult, error) {
+	url = removeQueryParams(url, "t", "import", "v")
+	if m := e.ModuleGraph.GetModuleByURL(url); m != nil {
+		if r := e.ModuleGraph.cached(m); r != nil {
+			return r, nil
+		}
+	}
+	e.mu.Lock()
+	if f := e.inflight[url]; f != nil {
+		e.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.res, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f := &inflightTransform{done: make(chan struct{})}
+	e.inflight[url] = f
+	e.mu.Unlock()
+
+	f.res, f.err = e.doTransform(ctx, url)
+	e.mu.Lock()
+	delete(e.inflight, url)
+	e.mu.Unlock()
+	close(f.done)
+	return f.res, f.err
+}
+
+// WarmupRequest transforms url ahead of the browser asking for it; errors are logged at debug level
+// (the real request reports them).
+func (e *DevEnvironment) WarmupRequest(ctx context.Context, url string) {
+	if _, err := e.TransformRequest(ctx, url); err != nil {
+		e.config.Logger.Debug("warmup failed", "url", url, "err", err)
+	}
+}
+
+func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*TransformResult, error) {
+	started := time.Now().UnixMilli()
+	id, file, err := e.resolveURL(url)
+	if err != nil {
+		return nil, err
+	}
+	m := e.ModuleGraph.ensure(url, id, file)
+	if file != "" {
+		e.server.watchFile(file)
+	}
+	code, loader, maps, err := e.load(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	code, loader, maps, err = e.runTransforms(m, code, loader, maps)
+	if err != nil {
+		return nil, err
+	}
+	res := &TransformResult{ContentType: "text/javascript"}
+	var info moduleInfo
+	switch {
+	case loader == "css" && m.Type == "css":
+		res.Code, res.ContentType = code, "text/css"
+		info.selfAccepting = true
+	default:
+		if loader == "css" {
+			code, maps = e.cssModuleJS(m, code)
+		}
+		var mapJSON []byte
+		if len(maps) > 0 {
+			mapJSON, err = composeMaps(maps)
+			if err != nil {
+				e.config.Logger.Debug("source map chain", "id", id, "err", err)
+			}
+		}
+		out, outMap, inf, err := e.analyzeImports(ctx, m, code, mapJSON)
+		if err != nil {
+			return nil, err
+		}
+		res.Code, res.Map, info = out, outMap, inf
+		if len(res.Map) > 0 {
+			res.Code += "\n//# sourceMappingURL=data:application/json;base64," + base64Std(res.Map) + "\n"
+		}
+	}
+	if m.Type == "css" || loader == "css" {
+		info.imports = append(info.imports, e.cssImportNodes(m)...)
+	}
+	pruned := e.ModuleGraph.updateModuleInfo(m, info)
+	if len(pruned) > 0 && e.Hot != nil {
+		e.prune(pruned)
+	}
+	sum := sha256.Sum256([]byte(res.Code))
+	res.ETag = `W/"` + strconv.Itoa(len(res.Code)) + "-" + hex.EncodeToString(sum[:8]) + `"`
+	e.ModuleGraph.setCached(m, res, started)
+	return res, nil
+}
+
+// resolveURL finds the id and file of a served URL.
+func (e *DevEnvironment) resolveURL(url string) (id, file string, err error) {
+	p, q := splitQuery(url)
+	switch {
+	case strings.HasPrefix(p, idPrefix):
+		spec := strings.ReplaceAll(strings.TrimPrefix(url, idPrefix), nullByteCode, "\x00")
+		if r, err := e.PluginContainer.ResolveID(spec, "", config.ResolveIDOptions{Kind: "import-statement"}); err != nil {
+			return "", "", err
+		} else if r != nil {
+			spec = r.ID
+		} else if r, err := e.builtinResolve(spec); err == nil && r != "" {
+			spec = r
+		}
+		file, _ := splitQuery(spec)
+		if !filepath.IsAbs(file) {
+			file = ""
+		}
+		return spec, file, nil
+	case strings.HasPrefix(p, fsPrefix):
+		file = e.fileOfURL(p)
+		if q != "" {
+			return file + "?" + q, file, nil
+		}
+		return file, file, nil
+	}
+	if r, err := e.PluginContainer.ResolveID(url, "", config.ResolveIDOptions{Kind: "import-statement"}); err != nil {
+		return "", "", err
+	} else if r != nil {
+		f, _ := splitQuery(r.ID)
+		if !filepath.IsAbs(f) || strings.HasPrefix(f, "\x00") {
+			f = ""
+		}
+		return r.ID, f, nil
+	}
+	file = e.fileOfURL(p)
+	if q != "" {
+		return file + "?" + q, file, nil
+	}
+	return file, file, nil
+}
+
+// builtinResolve answers the ids govite itself provides.
+func (e *DevEnvironment) builtinResolve(spec string) (string, error) {
+	switch spec {
+	case modulePreloadPolyfillID:
+		return "\x00" + modulePreloadPolyfillID + ".js", nil
+	}
+	return "", nil
+}
+
+const modulePreloadPolyfillID = "vite/modulepreload-polyfill"
+
+// load runs the load hooks, or reads the file; queries such as ?raw and ?url and asset imports become
+// small JS modules here.
+func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader string, maps []string, err error) {
+	r, err := e.PluginContainer.Load(m.ID)
+	if err != nil {
+		return "", "", nil, err
+	}
+	file, query := splitQuery(m.ID)
+	if r != nil {
+		loader = r.Loader
+		if loader == "" {
+			loader = loaderFor(file)
+		}
+		if r.Map != "" {
+			maps = append(maps, r.Map)
+		}
+		return r.Code, loader, maps, nil
+	}
+	if m.ID == "\x00"+modulePreloadPolyfillID+".js" {
+		return "", "js", nil, nil // the polyfill matters only in builds
+	}
+	if m.File == "" {
+		return "", "", nil, &httpError{404, fmt.Sprintf("no plugin loads the virtual module %q", strings.TrimPrefix(m.ID, "\x00"))}
+	}
+	if hasQueryParam(query, "html-proxy") {
+		code, ok := e.server.htmlProxyCode(m.ID)
+		if !ok {
+			// The page was not served since the server started: read its scripts now.
+			if data, err := os.ReadFile(m.File); err == nil {
+				e.server.devHTML("/"+prettyPath(e.config.Root, m.File), m.File, string(data))
+				code, ok = e.server.htmlProxyCode(m.ID)
+			}
+		}
+		if !ok {
+			return "", "", nil, notFound(m.URL)
+		}
+		return code, "js", nil, nil
+	}
+	if err := e.server.checkFS(m.File); err != nil {
+		return "", "", nil, err
+	}
+	if e.optimizer != nil && e.optimizer.IsOptimizedFile(m.File) {
+		if err := e.optimizer.Wait(ctx); err != nil {
+			return "", "", nil, err
+		}
+	}
+	switch {
+	case hasQueryParam(query, "raw"):
+		data, err := readFile(m.File)
+		if err != nil {
+			return "", "", nil, err
+		}
+		return "export default " + strconv.Quote(string(data)), "js", nil, nil
+	case hasQueryParam(query, "url"):
+		return "export default " + strconv.Quote(e.assetURL(m.File)), "js", nil, nil
+	case hasQueryParam(query, "inline") && !isCSSPath(file):
+		data, err := readFile(m.File)
+		if err != nil {
+			return "", "", nil, err
+		}
+		return "export default " + strconv.Quote(dataURL(file, data)), "js", nil, nil
+	}
+	loader = loaderFor(file)
+	if loader == "" {
+		if isAssetPath(file, e.config.AssetsInclude) {
+			if _, err := os.Stat(m.File); err != nil {
+				return "", "", nil, notFound(m.URL)
+			}
+			return "export default " + strconv.Quote(e.assetURL(m.File)), "js", nil, nil
+		}
+		return "", "", nil, fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, or import it with ?raw or ?url", prettyPath(e.config.Root, m.File), filepath.Ext(file))
+	}
+	data, err := readFile(m.File)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return string(data), loader, nil, nil
+}
+
+func readFile(p string) ([]byte, error) {
+	data, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &httpError{404, "file not found: " + p}
+	}
+	return data, err
+}
+
+func loaderFor(p string) string {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".js", ".mjs", ".cjs":
+		return "js"
+	case ".ts", ".mts", ".cts":
+		return "ts"
+	case ".jsx":
+		return "jsx"
+	case ".tsx":
+		return "tsx"
+	case ".json":
+		return "json"
+	case ".css", ".pcss", ".postcss":
+		return "css"
+	}
+	return ""
+}
+
+// assetURL is the URL JS and CSS use for a file: base plus its served path, with server.origin.
+func (e *DevEnvironment) assetURL(file string) string {
+	u := e.urlFromID(file)
+	return e.server.origin + e.config.Base + strings.TrimPrefix(u, "/")
+}
+
+// httpError is an error with the HTTP status it answers.
+type httpError struct {
+	Status int
+	Msg    string
+}
+
+func (e *httpError) Error() string { return e.Msg }
+
+func notFound(url string) error { return &httpError{404, "not found: " + url} }

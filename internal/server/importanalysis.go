@@ -1,0 +1,323 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/jslex"
+	"github.com/govite/govite/internal/optimizer"
+	"github.com/govite/govite/internal/sourcemap"
+)
+
+// analyzeImports is Vite's vite:import-analysis: every import specifier is rewritten to a URL the
+// browser can load (pre-bundled dependencies with their version, files with ?import or the timestamp
+// of their last hot update, base prepended), import.meta.hot and import.meta.env are set up, and the
+// module's edges in the graph are recorded, including the dependencies its hot.accept() names.
+func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code string, mapJSON []byte) (string, []byte, moduleInfo, error) {
+	var info moduleInfo
+	var err error
+	if strings.Contains(code, "import.meta.glob") {
+		code, mapJSON, info.globs, err = e.transformGlobs(m, code, mapJSON)
+		if err != nil {
+			return "", nil, info, err
+		}
+	}
+	lex, err := jslex.Parse(code)
+	if err != nil {
+		var le *jslex.Error
+		if errors.As(err, &le) {
+			return "", nil, info, codeError(e.config.Root, m.File, code, le.Offset, le.Msg, "vite:import-analysis")
+		}
+		return "", nil, info, err
+	}
+	importerFile := m.File
+	if importerFile == "" {
+		importerFile = filepath.Join(e.config.Root, "index.html")
+	}
+	var edits []sourcemap.Edit
+	hasHot, hasEnv := false, false
+	seenImport := map[*ModuleNode]bool{}
+	interopIndex := 0
+	for _, imp := range lex.Imports {
+		if imp.Kind == jslex.Meta {
+			rest := code[imp.End:]
+			switch {
+			case strings.HasPrefix(rest, ".hot"):
+				hasHot = true
+				if loc := hotAcceptRe.FindStringIndex(rest); loc != nil {
+					after := rest[loc[1]:]
+					deps, self, depEdits, err := e.hotAcceptDeps(m, code, imp.End+loc[1], after, importerFile)
+					if err != nil {
+						return "", nil, info, err
+					}
+					info.selfAccepting = info.selfAccepting || self
+					info.acceptedDeps = append(info.acceptedDeps, deps...)
+					edits = append(edits, depEdits...)
+				}
+			case strings.HasPrefix(rest, ".env"):
+				hasEnv = true
+			}
+			continue
+		}
+		if imp.SpecStart < 0 {
+			continue // import(expr): resolved by the browser at run time
+		}
+		spec := imp.Specifier
+		r, err := e.resolveImport(ctx, spec, m, importerFile)
+		if err != nil {
+			if errors.Is(err, errNotFound) {
+				info.unresolved = true
+				return "", nil, info, codeError(e.config.Root, m.File, code, imp.SpecStart+1,
+					fmt.Sprintf("Failed to resolve import %q from %q. Does the file exist?", spec, prettyPath(e.config.Root, importerFile)), "vite:import-analysis")
+			}
+			return "", nil, info, err
+		}
+		if r == nil {
+			continue // external: left as written
+		}
+		if r.node != nil && !seenImport[r.node] {
+			seenImport[r.node] = true
+			info.imports = append(info.imports, r.node)
+			if imp.Kind == jslex.Static {
+				info.staticImports = append(info.staticImports, r.node)
+			}
+		}
+		if r.interop {
+			if imp.Kind == jslex.Static && !imp.IsExport && imp.HasBindings {
+				stmt := code[imp.Start:imp.End]
+				rewritten, err := optimizer.RewriteInteropImport(stmt, r.url, interopIndex)
+				if err == nil {
+					interopIndex++
+					edits = append(edits, sourcemap.Edit{Start: imp.Start, End: imp.End, Text: rewritten})
+					continue
+				}
+			}
+			if imp.Kind == jslex.Dynamic {
+				edits = append(edits, sourcemap.Edit{Start: imp.Start, End: imp.End, Text: optimizer.RewriteInteropDynamicImport(r.url)})
+				continue
+			}
+		}
+		if r.url != spec {
+			edits = append(edits, sourcemap.Edit{Start: imp.SpecStart, End: imp.SpecEnd, Text: strconv.Quote(r.url)})
+		}
+	}
+	var prelude strings.Builder
+	if hasEnv {
+		env, _ := json.Marshal(config.ImportMetaEnv(e.config, e.Consumer == "server"))
+		fmt.Fprintf(&prelude, "import.meta.env = %s;", env)
+	}
+	if hasHot && e.Consumer == "client" {
+		fmt.Fprintf(&prelude, "import { createHotContext as __vite__createHotContext } from %q;import.meta.hot = __vite__createHotContext(%q);",
+			e.config.Base+strings.TrimPrefix(clientPath, "/"), m.URL)
+	}
+	if prelude.Len() > 0 {
+		edits = append(edits, sourcemap.Edit{Start: 0, End: 0, Text: prelude.String()})
+	}
+	out, outMap, err := sourcemap.Apply(code, mapJSON, edits)
+	if err != nil {
+		return "", nil, info, err
+	}
+	return out, outMap, info, nil
+}
+
+// hotAcceptRe finds ".hot.accept" after import.meta, also written with optional chaining.
+var hotAcceptRe = regexp.MustCompile(`^\s*\.\s*hot\s*\??\.\s*accept`)
+
+// resolvedImport is where an import specifier points.
+type resolvedImport struct {
+	url     string      // the URL written into the code (base included)
+	node    *ModuleNode // nil for URLs outside the graph (/@vite/client, public files)
+	interop bool        // a CommonJS dependency: named imports are rewritten
+}
+
+// resolveImport resolves spec imported by m. It returns nil for imports left as written (remote URLs,
+// externals).
+func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *ModuleNode, importerFile string) (*resolvedImport, error) {
+	base := e.config.Base
+	switch {
+	case spec == "" || strings.HasPrefix(spec, "data:") || strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://") || strings.HasPrefix(spec, "//"):
+		return nil, nil
+	case isServedByServer(spec):
+		return &resolvedImport{url: base + strings.TrimPrefix(spec, "/")}, nil
+	case strings.HasPrefix(spec, base) && base != "/" && isServedByServer("/"+strings.TrimPrefix(spec, base)):
+		return &resolvedImport{url: spec}, nil
+	}
+	var id string
+	r, err := e.PluginContainer.ResolveID(spec, m.ID, config.ResolveIDOptions{Kind: "import-statement"})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case r != nil && r.External:
+		return nil, nil
+	case r != nil:
+		id = r.ID
+	case spec == modulePreloadPolyfillID:
+		id = "\x00" + modulePreloadPolyfillID + ".js"
+	case isBareImport(spec):
+		if dep, ok := e.optimizedDep(spec, importerFile); ok {
+			u := e.urlFromID(dep.File) + "?v=" + e.optimizer.BrowserHash()
+			node := e.ModuleGraph.ensure(removeQueryParams(u, "v"), dep.File, dep.File)
+			return &resolvedImport{url: base + strings.TrimPrefix(u, "/"), node: node, interop: dep.NeedsInterop}, nil
+		}
+		if id, err = e.resolver.resolveFile(spec, importerFile); err != nil {
+			return nil, err
+		}
+	case strings.HasPrefix(spec, "/") && !fileExists(spec):
+		clean, _ := splitQuery(spec)
+		if e.server.publicFile(clean) != "" {
+			return &resolvedImport{url: base + strings.TrimPrefix(spec, "/")}, nil
+		}
+		if id, err = e.resolver.resolveFile(filepath.Join(e.config.Root, filepath.FromSlash(clean))+strings.TrimPrefix(spec, clean), importerFile); err != nil {
+			return nil, err
+		}
+	default:
+		if id, err = e.resolver.resolveFile(spec, importerFile); err != nil {
+			return nil, err
+		}
+	}
+	file, _ := splitQuery(id)
+	if !filepath.IsAbs(file) || strings.HasPrefix(file, "\x00") {
+		file = ""
+	}
+	u := e.urlFromID(id)
+	node := e.ModuleGraph.ensure(u, id, file)
+	if explicitImportRequired(u) {
+		u = injectQuery(u, "import")
+	}
+	e.ModuleGraph.mu.Lock()
+	ts := node.LastHMRTimestamp
+	e.ModuleGraph.mu.Unlock()
+	if ts > 0 {
+		u = injectQuery(u, "t="+strconv.FormatInt(ts, 10))
+	}
+	return &resolvedImport{url: base + strings.TrimPrefix(u, "/"), node: node}, nil
+}
+
+// isServedByServer reports the URLs the server answers itself.
+func isServedByServer(spec string) bool {
+	return spec == clientPath || spec == envPath || spec == reactRefreshPath
+}
+
+// optimizedDep returns the pre-bundled dependency for a bare import, registering it when it is seen
+// for the first time (the optimizer then bundles it and the page reloads once).
+func (e *DevEnvironment) optimizedDep(spec, importer string) (*optimizer.DepInfo, bool) {
+	if e.optimizer == nil {
+		return nil, false
+	}
+	if dep, ok := e.optimizer.Lookup(spec); ok {
+		return dep, true
+	}
+	if isInNodeModules(importer) {
+		return nil, false // a dependency's own imports are bundled with it
+	}
+	return e.optimizer.Register(spec, importer)
+}
+
+// hotAcceptDeps reads the arguments of import.meta.hot.accept(...) (after is the code following
+// "accept"): a string or an array of strings names accepted dependencies, which are rewritten to their
+// URLs; anything else (a callback, nothing) is a self-accept.
+func (e *DevEnvironment) hotAcceptDeps(m *ModuleNode, code string, at int, after, importerFile string) ([]*ModuleNode, bool, []sourcemap.Edit, error) {
+	exports := strings.HasPrefix(after, "Exports")
+	if exports {
+		after = after[len("Exports"):]
+		at += len("Exports")
+	}
+	i := 0
+	for i < len(after) && (after[i] == ' ' || after[i] == '\t' || after[i] == '\n' || after[i] == '\r') {
+		i++
+	}
+	if i >= len(after) || after[i] != '(' {
+		return nil, false, nil, nil
+	}
+	i++
+	for i < len(after) && strings.ContainsRune(" \t\r\n", rune(after[i])) {
+		i++
+	}
+	if exports {
+		return nil, true, nil, nil // acceptExports: the module takes its own updates
+	}
+	if i >= len(after) || (after[i] != '"' && after[i] != '\'' && after[i] != '`' && after[i] != '[') {
+		return nil, true, nil, nil
+	}
+	var lits []stringLit
+	if after[i] == '[' {
+		lits = readStringList(after, i+1)
+	} else if l, ok := readStringLit(after, i); ok {
+		lits = []stringLit{l}
+	}
+	var deps []*ModuleNode
+	var edits []sourcemap.Edit
+	for _, l := range lits {
+		r, err := e.resolveImport(context.Background(), l.value, m, importerFile)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		if r == nil || r.node == nil {
+			continue
+		}
+		deps = append(deps, r.node)
+		edits = append(edits, sourcemap.Edit{Start: at + l.start, End: at + l.end, Text: strconv.Quote(r.node.URL)})
+	}
+	return deps, false, edits, nil
+}
+
+type stringLit struct {
+	start, end int // including quotes
+	value      string
+}
+
+// readStringLit reads the quoted string starting at s[i].
+func readStringLit(s string, i int) (stringLit, bool) {
+	q := s[i]
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case q:
+			raw := s[i : j+1]
+			v := raw[1 : len(raw)-1]
+			if q != '`' {
+				if u, err := strconv.Unquote(`"` + strings.ReplaceAll(strings.ReplaceAll(v, `\'`, `'`), `"`, `\"`) + `"`); err == nil {
+					v = u
+				}
+			}
+			return stringLit{i, j + 1, v}, true
+		case '\n':
+			if q != '`' {
+				return stringLit{}, false
+			}
+		}
+	}
+	return stringLit{}, false
+}
+
+// readStringList reads the string literals of an array literal whose "[" precedes s[i].
+func readStringList(s string, i int) []stringLit {
+	var out []stringLit
+	for i < len(s) {
+		switch c := s[i]; {
+		case c == ']':
+			return out
+		case c == '"' || c == '\'' || c == '`':
+			l, ok := readStringLit(s, i)
+			if !ok {
+				return out
+			}
+			out = append(out, l)
+			i = l.end
+		case c == ' ' || c == ',' || c == '\n' || c == '\t' || c == '\r':
+			i++
+		default:
+			return out
+		}
+	}
+	return out
+}

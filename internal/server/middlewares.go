@@ -1,0 +1,329 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/govite/govite/client"
+	"github.com/govite/govite/internal/plugins/react"
+	"github.com/govite/govite/internal/server/guard"
+)
+
+// middlewares builds the chain a request goes through, outermost first, as Vite orders its
+// middlewares: host check, CORS, the reconnect ping, the WebSocket, server.headers, proxy, base, the
+// client's own files, public files, SPA fallback, module transforms, static files, HTML, 404.
+func (s *Server) middlewares() http.Handler {
+	cfg := s.Config
+	var h http.Handler = http.HandlerFunc(s.serve)
+	if len(cfg.Server.Proxy) > 0 {
+		h = guard.Proxy(cfg.Server.Proxy, s.logger, h)
+	}
+	inner := h
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range cfg.Server.Headers {
+			w.Header().Set(k, v)
+		}
+		if strings.Contains(r.Header.Get("Accept"), "text/x-vite-ping") {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if isWebSocketUpgrade(r) && strings.Contains(r.Header.Get("Sec-WebSocket-Protocol"), "vite-hmr") {
+			s.ws.serveWS(w, r)
+			return
+		}
+		inner.ServeHTTP(w, r)
+	})
+	if !cfg.Server.Cors.Disabled {
+		h = guard.CORS(cfg.Server.Cors, h)
+	}
+	var extra []string
+	if s.origin != "" {
+		extra = append(extra, s.origin)
+	}
+	if cfg.Server.HMR.Host != "" {
+		extra = append(extra, cfg.Server.HMR.Host)
+	}
+	return guard.HostCheck(cfg.Server.AllowedHosts, extra, h)
+}
+
+func isWebSocketUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// serve answers a request that passed the checks of the outer middlewares.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	cfg := s.Config
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p, query, err := guard.CleanURLPath(r.URL.EscapedPath(), r.URL.RawQuery)
+	if err != nil {
+		http.Error(w, err.Error(), guard.Status(err))
+		return
+	}
+	if !strings.HasPrefix(p, cfg.Base) {
+		if p == "/" || p == "/index.html" || strings.TrimSuffix(cfg.Base, "/") == p {
+			http.Redirect(w, r, cfg.Base, http.StatusFound)
+			return
+		}
+		http.Error(w, fmt.Sprintf("The server is configured with a public base URL of %s - did you mean to visit %s%s instead?", cfg.Base, cfg.Base, strings.TrimPrefix(p, "/")), http.StatusNotFound)
+		return
+	}
+	p = "/" + strings.TrimPrefix(p, cfg.Base)
+	rawQuery := r.URL.RawQuery
+	_ = query
+	url := p
+	if rawQuery != "" {
+		url += "?" + rawQuery
+	}
+
+	switch p {
+	case clientPath:
+		s.serveBytes(w, r, "text/javascript", s.clientSource())
+		return
+	case envPath:
+		s.serveBytes(w, r, "text/javascript", client.EnvSource(s.defineJS()))
+		return
+	case reactRefreshPath:
+		s.serveBytes(w, r, "text/javascript", react.RuntimeSource())
+		return
+	}
+
+	// Public files are served as they are, at base.
+	if f := s.publicFile(p); f != "" && !hasQueryParam(rawQuery, "import") {
+		s.serveFile(w, r, f)
+		return
+	}
+
+	env := s.Environments["client"]
+	accept := r.Header.Get("Accept")
+	// SPA fallback: a page navigation to a path that is no file gets index.html.
+	if strings.Contains(accept, "text/html") && cfg.AppType != "custom" && !strings.HasPrefix(p, "/@") {
+		if f, ok := s.htmlFileFor(p); ok {
+			s.serveHTML(w, r, p, f)
+			return
+		}
+	}
+
+	if s.isTransformRequest(p, rawQuery, accept, r) {
+		if isCSSPath(p) && !hasQueryParam(rawQuery, "import") && (strings.Contains(accept, "text/css") || r.Header.Get("Sec-Fetch-Dest") == "style") {
+			url = injectQuery(url, "direct")
+		}
+		res, err := env.TransformRequest(r.Context(), url)
+		if err != nil {
+			s.sendError(w, r, err)
+			return
+		}
+		s.serveModule(w, r, res, hasQueryParam(rawQuery, "v") && strings.Contains(url, "/.vite/deps/"))
+		return
+	}
+
+	// Static files from root (and /@fs/ files): served raw, within server.fs.
+	if f := env.fileOfURL(p); f != "" && fileExists(f) {
+		if err := s.checkFS(f); err != nil {
+			s.sendError(w, r, err)
+			return
+		}
+		if strings.HasSuffix(p, ".html") && cfg.AppType != "custom" {
+			s.serveHTML(w, r, p, f)
+			return
+		}
+		s.serveFile(w, r, f)
+		return
+	}
+	if cfg.AppType != "custom" {
+		if f, ok := s.htmlFileFor(p); ok && (strings.HasSuffix(p, "/") || strings.HasSuffix(p, ".html")) {
+			s.serveHTML(w, r, p, f)
+			return
+		}
+	}
+	http.NotFound(w, r)
+}
+
+// isTransformRequest tells the module requests from the raw ones: JS and CSS files, ?import, ?raw,
+// ?url and the /@id/ and /@fs/ forms of modules.
+func (s *Server) isTransformRequest(p, q, accept string, r *http.Request) bool {
+	if strings.HasPrefix(p, idPrefix) || hasQueryParam(q, "import") || hasQueryParam(q, "html-proxy") {
+		return true
+	}
+	if hasQueryParam(q, "raw") || hasQueryParam(q, "url") || hasQueryParam(q, "inline") {
+		return true
+	}
+	if isCSSPath(p) {
+		return true
+	}
+	if isJSPath(p) || p == "/" {
+		return isJSPath(p)
+	}
+	ext := path.Ext(p)
+	return ext == "" && !strings.HasSuffix(p, "/") && !strings.Contains(accept, "text/html") && s.resolvesAsModule(p)
+}
+
+// resolvesAsModule reports whether an extension-less path names a module (a virtual one, or a file the
+// resolver completes with an extension).
+func (s *Server) resolvesAsModule(p string) bool {
+	env := s.Environments["client"]
+	if r, err := env.PluginContainer.ResolveID(p, "", configResolveOpts()); err == nil && r != nil {
+		return true
+	}
+	_, err := env.resolver.resolveFile(filepath.Join(s.Config.Root, filepath.FromSlash(p)), filepath.Join(s.Config.Root, "index.html"))
+	return err == nil
+}
+
+// htmlFileFor finds the HTML file for a page URL: the file itself, dir/index.html, and for SPAs the
+// root index.html for any other path.
+func (s *Server) htmlFileFor(p string) (string, bool) {
+	root := s.Config.Root
+	candidates := []string{}
+	if strings.HasSuffix(p, "/") {
+		candidates = append(candidates, p+"index.html")
+	} else if strings.HasSuffix(p, ".html") {
+		candidates = append(candidates, p)
+	} else if path.Ext(p) == "" {
+		candidates = append(candidates, p+".html", p+"/index.html")
+	}
+	for _, c := range candidates {
+		f := filepath.Join(root, filepath.FromSlash(c))
+		if fileExists(f) {
+			return f, true
+		}
+	}
+	if s.Config.AppType == "spa" && path.Ext(p) == "" || s.Config.AppType == "spa" && strings.HasSuffix(p, ".html") {
+		f := filepath.Join(root, "index.html")
+		if fileExists(f) {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+func (s *Server) serveHTML(w http.ResponseWriter, r *http.Request, urlPath, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		s.sendError(w, r, err)
+		return
+	}
+	rel := "/" + prettyPath(s.Config.Root, file)
+	html, err := s.transformIndexHTML(r.Context(), rel, string(data), r.URL.RequestURI())
+	if err != nil {
+		s.sendError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	s.serveBytes(w, r, "text/html; charset=utf-8", []byte(html))
+}
+
+func (s *Server) serveModule(w http.ResponseWriter, r *http.Request, res *TransformResult, immutable bool) {
+	if immutable {
+		w.Header().Set("Cache-Control", "max-age=31536000,immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	w.Header().Set("Etag", res.ETag)
+	if match := r.Header.Get("If-None-Match"); match != "" && match == res.ETag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	s.serveBytes(w, r, res.ContentType, []byte(res.Code))
+}
+
+func (s *Server) serveBytes(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	_, _ = w.Write(body)
+}
+
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f string) {
+	if ct := mimeType(f); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeFile(w, r, f)
+}
+
+// sendError answers a failed module request: 404, 403 or a 500 whose error also goes to the browser
+// overlay and the terminal, as Vite does.
+func (s *Server) sendError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	if errors.As(err, &he) {
+		http.Error(w, he.Msg, he.Status)
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	de := asDevError(err)
+	s.logger.Error("Internal server error: " + de.Error())
+	s.ws.Send(map[string]any{"type": "error", "err": de.payload()})
+	http.Error(w, de.Error(), http.StatusInternalServerError)
+}
+
+// clientSource is /@vite/client with this server's options baked in.
+func (s *Server) clientSource() []byte {
+	hmr := s.Config.Server.HMR
+	return client.Source(client.Options{
+		Base: s.Config.Base, Token: s.token, Protocol: hmr.Protocol, Host: hmrHost(hmr.Host, hmr.Port),
+		ClientPort: hmr.ClientPort, Path: strings.TrimPrefix(hmr.Path, "/"), Overlay: hmr.Overlay == nil || *hmr.Overlay,
+		Timeout: hmr.Timeout, Mode: s.Config.Mode,
+	})
+}
+
+func hmrHost(host string, port int) string {
+	if host == "" {
+		return ""
+	}
+	if port != 0 {
+		return fmt.Sprintf("%s:%d", host, port)
+	}
+	return host
+}
+
+// defineJS is the config's define as the object /@vite/env applies to globalThis.
+func (s *Server) defineJS() string {
+	var b strings.Builder
+	b.WriteString("{")
+	first := true
+	for k, v := range s.Config.Define {
+		if !first {
+			b.WriteString(",")
+		}
+		first = false
+		fmt.Fprintf(&b, "%q: %s", k, defineValue(v))
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func mimeType(f string) string {
+	ext := strings.ToLower(filepath.Ext(f))
+	switch ext {
+	case ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".mts":
+		return "text/javascript"
+	case ".svg":
+		return "image/svg+xml"
+	case ".woff2":
+		return "font/woff2"
+	case ".woff":
+		return "font/woff"
+	case ".webmanifest":
+		return "application/manifest+json"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/config"
+)
+
+// resolver is esbuild's path resolver (package.json exports and browser fields, extensions, tsconfig
+// paths, symlinks) kept alive for the whole dev session: an esbuild context is created once and the
+// resolve function its plugin receives is called for each import. The context reads directories
+// uncached, so files and packages added while the server runs are found.
+type resolver struct {
+	ctx     api.BuildContext
+	resolve func(path string, opts api.ResolveOptions) api.ResolveResult
+	aliases *config.AliasMatcher
+}
+
+func newResolver(cfg *config.ResolvedConfig, platform api.Platform, conditions []string) (*resolver, error) {
+	r := &resolver{aliases: config.NewAliasMatcher(cfg.Resolve.Alias)}
+	var once sync.Once
+	ready := make(chan struct{})
+	exts := cfg.Resolve.Extensions
+	if len(exts) == 0 {
+		exts = config.DefaultExtensions
+	}
+	opts := api.BuildOptions{
+		AbsWorkingDir:     cfg.Root,
+		Platform:          platform,
+		Conditions:        conditions,
+		MainFields:        cfg.Resolve.MainFields,
+		ResolveExtensions: exts,
+		PreserveSymlinks:  cfg.Resolve.PreserveSymlinks,
+		LogLevel:          api.LogLevelSilent,
+		Plugins: []api.Plugin{{Name: "govite:dev-resolver", Setup: func(pb api.PluginBuild) {
+			once.Do(func() {
+				r.resolve = pb.Resolve
+				close(ready)
+			})
+		}}},
+	}
+	c, cerr := api.Context(opts)
+	if cerr != nil {
+		return nil, fmt.Errorf("starting the resolver: %v", cerr.Errors)
+	}
+	r.ctx = c
+	<-ready
+	return r, nil
+}
+
+func (r *resolver) close() { r.ctx.Dispose() }
+
+var errNotFound = errors.New("not found")
+
+// resolveFile resolves spec imported from the file importer (absolute) to an absolute path. The query
+// of spec is kept aside and appended to the result.
+func (r *resolver) resolveFile(spec, importer string) (string, error) {
+	if aliased, ok := r.aliases.Apply(spec); ok {
+		spec = aliased
+	}
+	clean, query := splitQuery(spec)
+	dir := filepath.Dir(importer)
+	kind := api.ResolveJSImportStatement
+	res := r.resolve(clean, api.ResolveOptions{Kind: kind, ResolveDir: dir, Importer: importer, Namespace: "file"})
+	if len(res.Errors) > 0 {
+		return "", fmt.Errorf("%w: %s", errNotFound, res.Errors[0].Text)
+	}
+	if res.External || res.Path == "" {
+		return "", fmt.Errorf("%w: %q is not a file", errNotFound, spec)
+	}
+	p := res.Path
+	if query != "" {
+		p += "?" + query
+	}
+	return p, nil
+}
+
+// isBareImport reports whether spec names a package ("react", "@scope/x/y").
+func isBareImport(spec string) bool {
+	if spec == "" || strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "\x00") {
+		return false
+	}
+	if i := strings.Index(spec, ":"); i > 0 && !strings.Contains(spec[:i], "/") {
+		return false // a scheme: http:, data:, node:, virtual:
+	}
+	return true
+}
+
+// packageName is the package part of a bare import: "react" for "react/jsx-runtime".
+func packageName(spec string) string {
+	parts := strings.SplitN(spec, "/", 3)
+	if strings.HasPrefix(spec, "@") && len(parts) > 1 {
+		return parts[0] + "/" + parts[1]
+	}
+	return parts[0]
+}
+
+func isInNodeModules(p string) bool {
+	return strings.Contains(filepath.ToSlash(p), "/node_modules/")
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}

@@ -1,0 +1,386 @@
+// Package server is govite's dev server (Vite's ViteDevServer): HTTP middlewares that serve a project's
+// modules transformed on request, one DevEnvironment per environment with its module graph and plugin
+// pipeline, a WebSocket for hot module replacement and a file watcher that drives it.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/optimizer"
+	"github.com/govite/govite/internal/plugins/react"
+	"github.com/govite/govite/internal/server/guard"
+)
+
+// Options are the dev server's options that are not part of the config.
+type Options struct {
+	// Force re-bundles the dependencies even when the cache is valid (--force).
+	Force bool
+}
+
+// Server is the dev server. It is an http.Handler: Listen serves it on server.host:server.port, and in
+// middleware mode a Go program mounts it in its own mux.
+type Server struct {
+	Config *config.ResolvedConfig
+	// Environments are the dev environments by name; "client" and "ssr" always exist.
+	Environments map[string]*DevEnvironment
+	// ResolvedURLs are the URLs the server listens on, once Listen succeeded.
+	ResolvedURLs ResolvedURLs
+
+	plugins  []*config.Plugin
+	origin   string // server.origin, without trailing "/"
+	token    string
+	ws       *wsHub
+	watcher  *watcher
+	fs       *guard.FS
+	handler  http.Handler
+	logger   *slog.Logger
+	started  time.Time
+	httpSrv  *http.Server
+	listener net.Listener
+
+	mu       sync.Mutex
+	htmlProx map[string]string // inline <script type=module> bodies by proxy id
+	closed   bool
+}
+
+// ResolvedURLs are the local and network URLs of a listening server.
+type ResolvedURLs struct {
+	Local, Network []string
+}
+
+// New creates a dev server for a resolved config (command "serve"): the environments, the dependency
+// optimizer (which bundles the dependencies it finds before returning, unless they are cached) and the
+// watcher. The server does not listen until Listen is called.
+func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server, error) {
+	s := &Server{Config: cfg, Environments: map[string]*DevEnvironment{}, origin: strings.TrimSuffix(cfg.Server.Origin, "/"),
+		logger: cfg.Logger, started: time.Now(), htmlProx: map[string]string{}}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	s.token = newToken()
+	s.plugins = devPlugins(cfg)
+	s.fs = &guard.FS{Root: cfg.Root, Strict: cfg.Server.FSStrict, Allow: cfg.Server.FSAllow, Deny: cfg.Server.FSDeny}
+	for _, name := range []string{"client", "ssr"} {
+		consumer := "server"
+		if name == "client" {
+			consumer = "client"
+		}
+		env, err := newDevEnvironment(s, name, consumer)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.Environments[name] = env
+	}
+	s.ws = newWSHub(s)
+	client := s.Environments["client"]
+	client.Hot = s.ws
+	s.Environments["ssr"].Hot = newLocalHot()
+	if !cfg.OptimizeDeps.Disabled {
+		if err := s.startOptimizer(ctx, opts.Force); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	w, err := newWatcher(s)
+	if err != nil {
+		s.logger.Warn("file watching is off: " + err.Error())
+	} else {
+		s.watcher = w
+	}
+	s.handler = s.middlewares()
+	for _, env := range s.Environments {
+		if err := env.PluginContainer.BuildStart(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	go s.warmup(context.WithoutCancel(ctx))
+	return s, nil
+}
+
+// devPlugins are the config's plugins with govite's built-in plugins standing in for the npm ones
+// they replace (react() from @vitejs/plugin-react).
+func devPlugins(cfg *config.ResolvedConfig) []*config.Plugin {
+	var out []*config.Plugin
+	for _, p := range cfg.Plugins {
+		if p.Builtin == "react" {
+			rp := react.Plugin(p.Options)
+			rp.Enforce = "pre"
+			out = append(out, rp)
+			continue
+		}
+		out = append(out, p)
+	}
+	return config.SortPlugins(out)
+}
+
+func (s *Server) startOptimizer(ctx context.Context, force bool) error {
+	cfg := s.Config
+	client := s.Environments["client"]
+	entries, err := s.optimizerEntries()
+	if err != nil {
+		return err
+	}
+	define := map[string]string{}
+	for k, v := range cfg.Esbuild.Define {
+		define[k] = v
+	}
+	o := optimizer.New(optimizer.Options{
+		Root: cfg.Root, CacheDir: cfg.CacheDir, Entries: entries,
+		Include: cfg.OptimizeDeps.Include, Exclude: cfg.OptimizeDeps.Exclude, NoDiscovery: cfg.OptimizeDeps.NoDiscovery,
+		Force: force || cfg.OptimizeDeps.Force, Mode: cfg.Mode, Define: define,
+		Alias: cfg.Resolve.Alias, Conditions: cfg.Resolve.Conditions, MainFields: cfg.Resolve.MainFields, Extensions: cfg.Resolve.Extensions,
+		Logger: s.logger,
+	})
+	o.OnRebundle = func() {
+		for _, env := range s.Environments {
+			env.ModuleGraph.invalidateAll()
+		}
+		s.ws.Send(map[string]any{"type": "full-reload", "path": "*"})
+	}
+	if err := o.Init(ctx); err != nil {
+		return err
+	}
+	client.optimizer = o
+	return nil
+}
+
+// optimizerEntries are the files the dependency scan starts from: optimizeDeps.entries, else every
+// HTML file of the project (outside node_modules and outDir), else the build input.
+func (s *Server) optimizerEntries() ([]string, error) {
+	cfg := s.Config
+	var out []string
+	if len(cfg.OptimizeDeps.Entries) > 0 {
+		for _, pat := range cfg.OptimizeDeps.Entries {
+			matches, err := globFiles(cfg.Root, filepath.Join(cfg.Root, pat))
+			if err != nil {
+				return nil, fmt.Errorf("optimizeDeps.entries: %w", err)
+			}
+			out = append(out, matches...)
+		}
+		return out, nil
+	}
+	for _, in := range cfg.Build.Input {
+		out = append(out, in.Path)
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	matches, err := globFiles(cfg.Root, filepath.Join(cfg.Root, "**/*.html"))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		if !strings.HasPrefix(m, cfg.Build.OutDir+string(filepath.Separator)) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) warmup(ctx context.Context) {
+	w := s.Config.Server.Warmup
+	for name, pats := range map[string][]string{"client": w.ClientFiles, "ssr": w.SSRFiles} {
+		env := s.Environments[name]
+		for _, pat := range pats {
+			files, err := globFiles(s.Config.Root, filepath.Join(s.Config.Root, pat))
+			if err != nil {
+				s.logger.Warn("server.warmup: " + err.Error())
+				continue
+			}
+			for _, f := range files {
+				if strings.HasSuffix(f, ".html") {
+					continue
+				}
+				env.WarmupRequest(ctx, env.urlFromID(f))
+			}
+		}
+	}
+}
+
+func newToken() string {
+	b := make([]byte, 9)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ServeHTTP serves a request: modules, HTML, public and static files, the client and the WebSocket.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Listen listens on server.host and server.port (the next free port unless server.strictPort) and
+// serves in the background until Close. It fills ResolvedURLs.
+func (s *Server) Listen(ctx context.Context) error {
+	cfg := s.Config.Server
+	port := cfg.Port
+	var ln net.Listener
+	var err error
+	for attempt := 0; attempt < 100; attempt++ {
+		ln, err = net.Listen("tcp", net.JoinHostPort(listenHost(cfg.Host), strconv.Itoa(port)))
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("listening on %s:%d: %w", cfg.Host, port, err)
+		}
+		if cfg.StrictPort {
+			return fmt.Errorf("port %d is already in use (server.strictPort is set)", port)
+		}
+		s.logger.Info(fmt.Sprintf("Port %d is in use, trying another one...", port))
+		port++
+	}
+	if err != nil {
+		return err
+	}
+	s.listener = ln
+	s.ResolvedURLs = resolveURLs(cfg.Host, ln.Addr().(*net.TCPAddr).Port, s.Config.Base)
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+	go func() {
+		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.logger.Error("dev server stopped: " + err.Error())
+		}
+	}()
+	return nil
+}
+
+// Port is the port the server listens on (0 before Listen).
+func (s *Server) Port() int {
+	if s.listener == nil {
+		return 0
+	}
+	return s.listener.Addr().(*net.TCPAddr).Port
+}
+
+func listenHost(h string) string {
+	switch h {
+	case "", "localhost":
+		return "localhost"
+	case "0.0.0.0", "::":
+		return ""
+	}
+	return h
+}
+
+func resolveURLs(host string, port int, base string) ResolvedURLs {
+	var u ResolvedURLs
+	p := strconv.Itoa(port)
+	if host == "" || host == "localhost" || host == "127.0.0.1" || host == "::1" {
+		u.Local = []string{"http://localhost:" + p + base}
+		return u
+	}
+	if host != "0.0.0.0" && host != "::" {
+		u.Network = []string{"http://" + net.JoinHostPort(host, p) + base}
+		return u
+	}
+	u.Local = []string{"http://localhost:" + p + base}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.To4() == nil || ipn.IP.IsLoopback() {
+			continue
+		}
+		u.Network = append(u.Network, "http://"+net.JoinHostPort(ipn.IP.String(), p)+base)
+	}
+	return u
+}
+
+// Close stops listening, closes the WebSocket clients, the watcher and the environments.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	var errs []error
+	if s.httpSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if s.ws != nil {
+			s.ws.close()
+		}
+		errs = append(errs, s.httpSrv.Shutdown(ctx))
+	} else if s.ws != nil {
+		s.ws.close()
+	}
+	if s.watcher != nil {
+		errs = append(errs, s.watcher.close())
+	}
+	for _, env := range s.Environments {
+		_ = env.PluginContainer.BuildEnd(nil)
+		env.close()
+	}
+	return errors.Join(errs...)
+}
+
+// Reload tells every open page to reload (a Go template changed, say).
+func (s *Server) Reload() {
+	s.ws.Send(map[string]any{"type": "full-reload", "path": "*"})
+}
+
+// Token is the WebSocket token pages must present (it is baked into /@vite/client).
+func (s *Server) Token() string { return s.token }
+
+// checkFS applies server.fs to a file about to be served.
+func (s *Server) checkFS(file string) error {
+	if err := s.fs.Check(file); err != nil {
+		return &httpError{403, err.Error()}
+	}
+	return nil
+}
+
+// publicFile returns the file in publicDir served at the URL path p, or "".
+func (s *Server) publicFile(p string) string {
+	if s.Config.PublicDir == "" {
+		return ""
+	}
+	f := filepath.Join(s.Config.PublicDir, filepath.FromSlash(p))
+	if !strings.HasPrefix(f, s.Config.PublicDir+string(filepath.Separator)) || !fileExists(f) {
+		return ""
+	}
+	return f
+}
+
+// watchFile makes sure changes to a file outside the watched root are seen too.
+func (s *Server) watchFile(file string) {
+	if s.watcher != nil {
+		s.watcher.ensure(file)
+	}
+}
+
+// sortedEnvNames lists the environments client first.
+func (s *Server) sortedEnvNames() []string {
+	var names []string
+	for n := range s.Environments {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if a == "client" {
+			return -1
+		}
+		if b == "client" {
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	return names
+}
+
+var _ = os.Getenv

@@ -1,0 +1,300 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/govite/govite/internal/config"
+)
+
+// writeProject creates a project from a map of relative path to contents.
+func writeProject(t testing.TB, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for p, c := range files {
+		abs := filepath.Join(root, filepath.FromSlash(p))
+		os.MkdirAll(filepath.Dir(abs), 0o755)
+		if err := os.WriteFile(abs, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// newTestServer resolves a config for root (no config file) and starts a dev server behind httptest.
+func newTestServer(t testing.TB, root string, edit func(*config.UserConfig)) (*Server, *httptest.Server) {
+	t.Helper()
+	uc := &config.UserConfig{Root: root, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if edit != nil {
+		edit(uc)
+	}
+	cfg, err := config.Resolve(context.Background(), uc, config.ResolveConfigOptions{Command: "serve", ConfigFile: config.ConfigFileDisabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() { ts.Close(); s.Close() })
+	return s, ts
+}
+
+func get(t testing.TB, ts *httptest.Server, path string, header ...string) (int, string, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", ts.URL+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body), res.Header
+}
+
+func mustContain(t testing.TB, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, body)
+		}
+	}
+}
+
+func TestServesTransformedModules(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html": `<!doctype html><html><head><title>x</title></head><body>
+<script type="module">import './src/inline.js'</script>
+<script type="module" src="/src/main.ts"></script></body></html>`,
+		"src/main.ts":        "import './style.css'\nimport cls from './card.module.css'\nimport data from './data.json'\nimport logo from './logo.png'\nimport raw from './text.txt?raw'\nimport { helper } from './helper'\nconst n: number = 1\nconsole.log(n, cls, data, logo, raw, helper, import.meta.env.MODE)\n",
+		"src/helper.ts":      "export const helper = 'h'\n",
+		"src/inline.js":      "export default 1\n",
+		"src/style.css":      "@import './base.css';\nbody { background: url(./logo.png) }\n",
+		"src/base.css":       "html { color: red }\n",
+		"src/card.module.css": ".card { color: blue }\n",
+		"src/data.json":      `{"name": "x"}`,
+		"src/logo.png":       "PNG",
+		"src/text.txt":       "hello",
+		"public/robots.txt":  "robots",
+	})
+	_, ts := newTestServer(t, root, nil)
+
+	code, body, _ := get(t, ts, "/", "Accept", "text/html")
+	if code != 200 {
+		t.Fatalf("GET / = %d %s", code, body)
+	}
+	mustContain(t, "index.html", body, `<script type="module" src="/@vite/client"></script>`, `src="/index.html?html-proxy&index=0.js"`)
+
+	code, body, hdr := get(t, ts, "/src/main.ts")
+	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("main.ts: %d %s %s", code, hdr.Get("Content-Type"), body)
+	}
+	mustContain(t, "main.ts", body, `import "/src/style.css"`, `from "/src/card.module.css"`, `from "/src/data.json?import"`,
+		`from "/src/logo.png?import"`, `from "/src/text.txt?import&raw"`, `from "/src/helper.ts"`, `const n = 1`, `import.meta.env = {`, "sourceMappingURL=data:application/json;base64,")
+
+	// ETag and 304.
+	req, _ := http.NewRequest("GET", ts.URL+"/src/main.ts", nil)
+	req.Header.Set("If-None-Match", hdr.Get("Etag"))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 304 {
+		t.Errorf("unchanged module with If-None-Match: %d, want 304", res.StatusCode)
+	}
+
+	_, body, _ = get(t, ts, "/src/style.css")
+	mustContain(t, "style.css as a module", body, "__vite__updateStyle", "html {", "color: red", `url(/src/logo.png)`, "import.meta.hot.accept()", "createHotContext")
+	_, body, hdr = get(t, ts, "/src/style.css", "Accept", "text/css")
+	if !strings.HasPrefix(hdr.Get("Content-Type"), "text/css") || strings.Contains(body, "updateStyle") {
+		t.Errorf("style.css for a <link>: %s\n%s", hdr.Get("Content-Type"), body)
+	}
+	_, body, _ = get(t, ts, "/src/card.module.css")
+	mustContain(t, "CSS module", body, `"card": "card_`, "export const card")
+	_, body, _ = get(t, ts, "/src/data.json?import")
+	mustContain(t, "JSON", body, `as default`, `name`)
+	_, body, _ = get(t, ts, "/src/logo.png?import")
+	mustContain(t, "asset import", body, `export default "/src/logo.png"`)
+	_, body, _ = get(t, ts, "/src/logo.png")
+	if body != "PNG" {
+		t.Errorf("asset request: %q", body)
+	}
+	_, body, _ = get(t, ts, "/src/text.txt?raw")
+	mustContain(t, "?raw", body, `export default "hello"`)
+	_, body, _ = get(t, ts, "/robots.txt")
+	if body != "robots" {
+		t.Errorf("public file: %q", body)
+	}
+	_, body, _ = get(t, ts, "/index.html?html-proxy&index=0.js")
+	mustContain(t, "inline script proxy", body, `import "/src/inline.js"`)
+	_, body, _ = get(t, ts, "/@vite/client")
+	mustContain(t, "client", body, "createHotContext")
+}
+
+func TestErrorsReachOverlayAndServerKeepsRunning(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"src/bad.ts":     "const x = ;\n",
+		"src/missing.js": "import './nope.js'\n",
+	})
+	s, ts := newTestServer(t, root, nil)
+	code, body, _ := get(t, ts, "/src/bad.ts")
+	if code != 500 {
+		t.Fatalf("syntax error: %d", code)
+	}
+	mustContain(t, "syntax error", body, "src/bad.ts:1:11", "const x = ;", "^")
+	code, body, _ = get(t, ts, "/src/missing.js")
+	if code != 500 {
+		t.Fatalf("missing import: %d", code)
+	}
+	mustContain(t, "unresolved import", body, `Failed to resolve import "./nope.js" from "src/missing.js"`)
+	_ = s
+	os.WriteFile(filepath.Join(root, "src/bad.ts"), []byte("export const x = 1\n"), 0o644)
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		code, body, _ = get(t, ts, "/src/bad.ts")
+		if code == 200 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code != 200 {
+		t.Fatalf("after the fix: %d %s", code, body)
+	}
+}
+
+func TestGlobImports(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"src/main.js":     "const lazy = import.meta.glob('./pages/*.js')\nconst eager = import.meta.glob(['./pages/*.js', '!./pages/b.js'], { eager: true, import: 'default' })\nconst raw = import.meta.glob('./pages/*.js', { query: '?raw', import: 'default' })\n",
+		"src/pages/a.js":  "export default 'a'\n",
+		"src/pages/b.js":  "export default 'b'\n",
+		"src/pages/c.txt": "no",
+	})
+	_, ts := newTestServer(t, root, nil)
+	code, body, _ := get(t, ts, "/src/main.js")
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	mustContain(t, "glob", body,
+		`"./pages/a.js": () => import("/src/pages/a.js")`, `"./pages/b.js": () => import("/src/pages/b.js")`,
+		`import { default as __vite_glob_1_0 } from "/src/pages/a.js"`, `"./pages/a.js": __vite_glob_1_0`,
+		`import("/src/pages/a.js?raw").then((m) => m["default"])`)
+	if strings.Contains(body, "__vite_glob_1_1") || strings.Contains(body, "c.txt") {
+		t.Errorf("negated or unmatched files included:\n%s", body)
+	}
+}
+
+// hmrClient connects to the server's WebSocket as a page would.
+func hmrClient(t *testing.T, s *Server, ts *httptest.Server) *websocket.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	u := "ws" + strings.TrimPrefix(ts.URL, "http") + "/?token=" + s.Token()
+	c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{Subprotocols: []string{"vite-hmr"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	if msg := readPayload(t, c); msg["type"] != "connected" {
+		t.Fatalf("first payload %v", msg)
+	}
+	return c
+}
+
+func readPayload(t *testing.T, c *websocket.Conn) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, data, err := c.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal(data, &m)
+	return m
+}
+
+func TestHMRUpdatesReachTheBoundary(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"src/main.js":  "import { v } from './dep.js'\nimport './style.css'\nimport.meta.hot.accept('./dep.js', () => {})\n",
+		"src/dep.js":   "export const v = 1\n",
+		"src/style.css": "body { color: red }\n",
+		"src/leaf.js":  "export const x = 1\n",
+		"src/root.js":  "import './leaf.js'\n",
+		"index.html":   "<html><body></body></html>",
+	})
+	s, ts := newTestServer(t, root, nil)
+	c := hmrClient(t, s, ts)
+	get(t, ts, "/src/main.js")
+	get(t, ts, "/src/dep.js")
+	get(t, ts, "/src/style.css")
+	get(t, ts, "/src/root.js")
+	get(t, ts, "/src/leaf.js")
+
+	// An accepted dependency: one js-update with the importer as boundary.
+	os.WriteFile(filepath.Join(root, "src/dep.js"), []byte("export const v = 2\n"), 0o644)
+	msg := readPayload(t, c)
+	ups, _ := msg["updates"].([]any)
+	if msg["type"] != "update" || len(ups) != 1 {
+		t.Fatalf("dep change: %v", msg)
+	}
+	u := ups[0].(map[string]any)
+	if u["type"] != "js-update" || u["path"] != "/src/main.js" || u["acceptedPath"] != "/src/dep.js" {
+		t.Fatalf("dep update: %v", u)
+	}
+	// The importer, asked again with ?t=, imports the new dep with the same timestamp.
+	_, body, _ := get(t, ts, "/src/main.js?t=1")
+	mustContain(t, "re-fetched boundary", body, "/src/dep.js?t=")
+
+	// A stylesheet accepts itself.
+	os.WriteFile(filepath.Join(root, "src/style.css"), []byte("body { color: blue }\n"), 0o644)
+	msg = readPayload(t, c)
+	u = msg["updates"].([]any)[0].(map[string]any)
+	if u["path"] != "/src/style.css" || u["type"] != "js-update" {
+		t.Fatalf("css update: %v", u)
+	}
+
+	// A burst of saves to a module nothing accepts: one full reload.
+	for i := 0; i < 5; i++ {
+		os.WriteFile(filepath.Join(root, "src/leaf.js"), []byte("export const x = "+string(rune('2'+i))+"\n"), 0o644)
+	}
+	msg = readPayload(t, c)
+	if msg["type"] != "full-reload" {
+		t.Fatalf("unaccepted change: %v", msg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, data, err := c.Read(ctx); err == nil {
+		t.Fatalf("a burst of saves gave a second payload: %s", data)
+	}
+}
+
+func TestWebSocketNeedsToken(t *testing.T) {
+	root := writeProject(t, map[string]string{"index.html": "<html></html>"})
+	_, ts := newTestServer(t, root, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, q := range []string{"", "?token=wrong"} {
+		_, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+"/"+q, &websocket.DialOptions{Subprotocols: []string{"vite-hmr"}})
+		if err == nil {
+			t.Errorf("upgrade without a valid token (%q) succeeded", q)
+		}
+		if res != nil && res.StatusCode != 403 {
+			t.Errorf("status %d, want 403", res.StatusCode)
+		}
+	}
+}

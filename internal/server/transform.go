@@ -1,0 +1,315 @@
+package server
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"github.com/govite/govite/internal/build"
+	"github.com/govite/govite/internal/sourcemap"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/css"
+)
+
+// transformStep is one step of a module's transform: a plugin's transform hook, or one of govite's
+// own steps, which see the module's language (loader) and may change it.
+type transformStep struct {
+	plugin  *config.Plugin
+	builtin func(m *ModuleNode, code, loader string) (out, outLoader, outMap string, err error)
+}
+
+// transformSteps orders the steps as Vite orders its plugins: the user's "pre" plugins, then
+// TypeScript/JSX, JSON and CSS compilation, then the normal and "post" plugins. Plugins therefore see
+// JavaScript for .ts files and compiled CSS for stylesheets, as they do in Vite.
+func (e *DevEnvironment) transformSteps() []transformStep {
+	var steps []transformStep
+	builtins := []transformStep{{builtin: e.esbuildStep}, {builtin: e.jsonStep}, {builtin: e.cssStep}}
+	added := false
+	for _, p := range e.PluginContainer.TransformOrder() {
+		if !added && p.Enforce != "pre" && p.HookOrder["transform"] != "pre" {
+			steps = append(steps, builtins...)
+			added = true
+		}
+		steps = append(steps, transformStep{plugin: p})
+	}
+	if !added {
+		steps = append(steps, builtins...)
+	}
+	return steps
+}
+
+func (e *DevEnvironment) runTransforms(m *ModuleNode, code, loader string, maps []string) (string, string, []string, error) {
+	for _, s := range e.steps {
+		if s.builtin != nil {
+			out, l, mp, err := s.builtin(m, code, loader)
+			if err != nil {
+				return "", "", nil, err
+			}
+			code, loader = out, l
+			if mp != "" {
+				maps = append(maps, mp)
+			}
+			continue
+		}
+		r, err := e.PluginContainer.TransformWith(s.plugin, code, m.ID)
+		if err != nil {
+			return "", "", nil, err
+		}
+		if r == nil {
+			continue
+		}
+		if r.Code != code {
+			if r.Map != "" {
+				maps = append(maps, r.Map)
+			} else if len(maps) > 0 {
+				// A transform without a map leaves the earlier maps pointing at text that moved; Vite
+				// warns about the same thing. Drop them rather than mislead.
+				maps = nil
+			}
+		}
+		code = r.Code
+		if r.Loader != "" {
+			loader = r.Loader
+		}
+	}
+	return code, loader, maps, nil
+}
+
+// esbuildStep turns TypeScript and JSX into JavaScript (Vite's vite:esbuild plugin).
+func (e *DevEnvironment) esbuildStep(m *ModuleNode, code, loader string) (string, string, string, error) {
+	var l api.Loader
+	switch loader {
+	case "ts":
+		l = api.LoaderTS
+	case "tsx":
+		l = api.LoaderTSX
+	case "jsx":
+		l = api.LoaderJSX
+	default:
+		return code, loader, "", nil
+	}
+	es := e.config.Esbuild
+	if es.Disabled {
+		return code, loader, "", nil
+	}
+	file, _ := splitQuery(m.ID)
+	opts := api.TransformOptions{
+		Loader:          l,
+		Sourcefile:      file,
+		Sourcemap:       api.SourceMapExternal,
+		SourcesContent:  api.SourcesContentInclude,
+		Target:          api.ESNext,
+		Format:          api.FormatDefault,
+		Charset:         api.CharsetUTF8,
+		JSX:             api.JSXAutomatic,
+		JSXDev:          true,
+		JSXFactory:      es.JSXFactory,
+		JSXFragment:     es.JSXFragment,
+		JSXImportSource: es.JSXImportSource,
+		Define:          es.Define,
+		KeepNames:       es.KeepNames,
+		LegalComments:   api.LegalCommentsInline,
+		LogLevel:        api.LogLevelSilent,
+		TsconfigRaw:     tsconfigFor(file, e.config.Root),
+	}
+	switch es.JSX {
+	case "transform":
+		opts.JSX = api.JSXTransform
+	case "preserve":
+		opts.JSX = api.JSXPreserve
+	}
+	if es.JSXDev != nil {
+		opts.JSXDev = *es.JSXDev
+	}
+	if es.JSXInject != "" && (l == api.LoaderJSX || l == api.LoaderTSX) {
+		code = es.JSXInject + ";" + code
+	}
+	r := api.Transform(code, opts)
+	if len(r.Errors) > 0 {
+		return "", "", "", esbuildErrorsIn(r.Errors, file, e.config.Root)
+	}
+	return string(r.Code), "js", string(r.Map), nil
+}
+
+// tsconfigFor returns the nearest tsconfig.json's text, whose compilerOptions (decorators, class
+// fields, JSX settings) change how esbuild compiles TypeScript. esbuild reads JSON with comments.
+func tsconfigFor(file, root string) string {
+	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
+		if data, err := os.ReadFile(filepath.Join(dir, "tsconfig.json")); err == nil {
+			if r := api.Transform("", api.TransformOptions{TsconfigRaw: string(data)}); len(r.Errors) == 0 {
+				return string(data)
+			}
+			return ""
+		}
+		if dir == root || dir == filepath.Dir(dir) {
+			return ""
+		}
+	}
+}
+
+// jsonStep turns JSON into a module with a default export and, by default, one named export per
+// top-level key (Vite's vite:json).
+func (e *DevEnvironment) jsonStep(m *ModuleNode, code, loader string) (string, string, string, error) {
+	if loader != "json" {
+		return code, loader, "", nil
+	}
+	file, _ := splitQuery(m.ID)
+	if e.config.JSON.Stringify {
+		var v any
+		if err := json.Unmarshal([]byte(code), &v); err != nil {
+			return "", "", "", fmt.Errorf("%s: invalid JSON: %v", prettyPath(e.config.Root, file), err)
+		}
+		compact, _ := json.Marshal(v)
+		return "export default JSON.parse(" + strconv.Quote(string(compact)) + ")", "js", "", nil
+	}
+	if e.config.JSON.NamedExports != nil && !*e.config.JSON.NamedExports {
+		r := api.Transform(code, api.TransformOptions{Loader: api.LoaderJSON, Sourcefile: file, LogLevel: api.LogLevelSilent})
+		if len(r.Errors) > 0 {
+			return "", "", "", esbuildErrorsIn(r.Errors, file, e.config.Root)
+		}
+		return "export default " + strings.TrimSpace(code), "js", "", nil
+	}
+	r := api.Transform(code, api.TransformOptions{Loader: api.LoaderJSON, Format: api.FormatESModule, Sourcefile: file, LogLevel: api.LogLevelSilent})
+	if len(r.Errors) > 0 {
+		return "", "", "", esbuildErrorsIn(r.Errors, file, e.config.Root)
+	}
+	return string(r.Code), "js", "", nil
+}
+
+// cssStep compiles a stylesheet: @import inlined, url()s pointing at served files, CSS-module classes
+// made local (Vite's vite:css).
+func (e *DevEnvironment) cssStep(m *ModuleNode, code, loader string) (string, string, string, error) {
+	if loader != "css" {
+		return code, loader, "", nil
+	}
+	file, _ := splitQuery(m.ID)
+	mod, err := e.cssc.Compile(file, code)
+	if err != nil {
+		return "", "", "", err
+	}
+	e.ModuleGraph.mu.Lock()
+	m.css = mod
+	e.ModuleGraph.mu.Unlock()
+	return mod.CSS, "css", "", nil
+}
+
+// cssModuleJS is the JS module a stylesheet imported from JS is served as: it injects the CSS with the
+// client's updateStyle and accepts its own updates; a CSS module exports its class names and lets its
+// importers take the update, as their markup uses the names.
+func (e *DevEnvironment) cssModuleJS(m *ModuleNode, cssText string) (string, []string) {
+	e.ModuleGraph.mu.Lock()
+	mod := m.css
+	e.ModuleGraph.mu.Unlock()
+	_, query := splitQuery(m.URL)
+	var b strings.Builder
+	if hasQueryParam(query, "inline") {
+		return "export default " + strconv.Quote(cssText), nil
+	}
+	fmt.Fprintf(&b, "import { updateStyle as __vite__updateStyle, removeStyle as __vite__removeStyle } from %q;\n", clientPath)
+	fmt.Fprintf(&b, "const __vite__id = %q;\nconst __vite__css = %s;\n__vite__updateStyle(__vite__id, __vite__css);\n", m.ID, strconv.Quote(cssText))
+	if mod != nil && mod.IsModule {
+		b.WriteString(css.ModuleProxy(mod, e.localsConvention()))
+	} else {
+		b.WriteString("import.meta.hot.accept();\nexport default __vite__css;\n")
+	}
+	b.WriteString("import.meta.hot.prune(() => __vite__removeStyle(__vite__id));\n")
+	return b.String(), nil
+}
+
+func (e *DevEnvironment) localsConvention() string {
+	if e.config.CSS.Modules != nil {
+		return e.config.CSS.Modules.LocalsConvention
+	}
+	return ""
+}
+
+// cssImportNodes are the stylesheets a stylesheet inlined with @import: a change to one of them
+// updates the importer.
+func (e *DevEnvironment) cssImportNodes(m *ModuleNode) []*ModuleNode {
+	e.ModuleGraph.mu.Lock()
+	mod := m.css
+	e.ModuleGraph.mu.Unlock()
+	if mod == nil {
+		return nil
+	}
+	var out []*ModuleNode
+	for _, f := range mod.Imports {
+		out = append(out, e.ModuleGraph.ensure(e.urlFromID(f), f, f))
+		e.server.watchFile(f)
+	}
+	return out
+}
+
+// devCSSResolver maps the references in stylesheets to served URLs.
+type devCSSResolver struct{ e *DevEnvironment }
+
+func (r *devCSSResolver) URL(spec, dir, importer string) (string, bool, error) {
+	e := r.e
+	if spec == "" || css.IsExternalURL(spec) || strings.HasPrefix(spec, "#") {
+		return spec, true, nil
+	}
+	if aliased, ok := e.resolver.aliases.Apply(spec); ok {
+		spec = aliased
+	}
+	clean, query := splitQuery(spec)
+	if query != "" {
+		query = "?" + query
+	}
+	switch {
+	case strings.HasPrefix(clean, "/") && e.server.publicFile(clean) != "":
+		return e.server.origin + e.config.Base + strings.TrimPrefix(clean, "/") + query, true, nil
+	case strings.HasPrefix(clean, "/") && fileExists(filepath.Join(e.config.Root, clean)):
+		return e.assetURL(filepath.Join(e.config.Root, clean)) + query, true, nil
+	case filepath.IsAbs(clean) && fileExists(clean):
+		return e.assetURL(clean) + query, true, nil
+	case strings.HasPrefix(clean, "."):
+		return e.assetURL(filepath.Join(dir, clean)) + query, true, nil
+	}
+	if fileExists(filepath.Join(dir, clean)) {
+		return e.assetURL(filepath.Join(dir, clean)) + query, true, nil
+	}
+	return "", false, nil
+}
+
+func (r *devCSSResolver) FileURL(abs string) (string, error) { return r.e.assetURL(abs), nil }
+
+func (r *devCSSResolver) Import(spec string) (string, bool) {
+	if aliased, ok := r.e.resolver.aliases.Apply(spec); ok {
+		return aliased, true
+	}
+	if strings.HasPrefix(spec, "/") && !fileExists(spec) {
+		if abs := filepath.Join(r.e.config.Root, spec); fileExists(abs) {
+			return abs, true
+		}
+	}
+	return "", false
+}
+
+func (r *devCSSResolver) Warn(msg string) { r.e.config.Logger.Warn(msg) }
+
+func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// dataURL inlines a file (?inline on an asset).
+func dataURL(file string, data []byte) string {
+	return "data:" + mimeType(file) + ";base64," + base64.StdEncoding.EncodeToString(data)
+}
+
+// composeMaps chains the source maps of the transform steps into one.
+func composeMaps(maps []string) ([]byte, error) {
+	bs := make([][]byte, len(maps))
+	for i, m := range maps {
+		bs[i] = []byte(m)
+	}
+	if len(bs) == 1 {
+		return bs[0], nil
+	}
+	return sourcemap.Compose(bs...)
+}
+
+// isAssetPath reports whether a file is imported as a URL (images, fonts, media, assetsInclude).
+func isAssetPath(p string, include []string) bool { return build.IsAsset(p, include) }

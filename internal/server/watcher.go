@@ -1,0 +1,189 @@
+package server
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// debounce is how long the watcher waits after the last event before it reports a batch: editors
+// write a file in several steps, and a formatter may save right after the user.
+const debounce = 30 * time.Millisecond
+
+// watcher watches the project root recursively (fsnotify watches single directories, so each folder is
+// added, and folders created later too), plus the folders of files served from outside root.
+type watcher struct {
+	s  *Server
+	fw *fsnotify.Watcher
+
+	mu      sync.Mutex
+	dirs    map[string]bool
+	pending map[string]string // file -> kind
+	timer   *time.Timer
+	done    chan struct{}
+}
+
+func newWatcher(s *Server) (*watcher, error) {
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	w := &watcher{s: s, fw: fw, dirs: map[string]bool{}, pending: map[string]string{}, done: make(chan struct{})}
+	w.addTree(s.Config.Root)
+	if s.Config.PublicDir != "" && !strings.HasPrefix(s.Config.PublicDir, s.Config.Root) {
+		w.addTree(s.Config.PublicDir)
+	}
+	if s.Config.EnvDir != "" {
+		w.addDir(s.Config.EnvDir)
+	}
+	go w.loop()
+	return w, nil
+}
+
+// ignored are folders whose changes never matter to the dev server.
+func (w *watcher) ignored(dir string) bool {
+	base := filepath.Base(dir)
+	if base == "node_modules" || base == ".git" || dir == w.s.Config.CacheDir || dir == w.s.Config.Build.OutDir {
+		return true
+	}
+	return false
+}
+
+func (w *watcher) addTree(root string) {
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if p != root && w.ignored(p) {
+			return filepath.SkipDir
+		}
+		w.addDir(p)
+		return nil
+	})
+}
+
+func (w *watcher) addDir(dir string) {
+	w.mu.Lock()
+	if w.dirs[dir] {
+		w.mu.Unlock()
+		return
+	}
+	w.dirs[dir] = true
+	w.mu.Unlock()
+	if err := w.fw.Add(dir); err != nil {
+		w.s.logger.Debug("cannot watch "+dir, "err", err)
+	}
+}
+
+// ensure watches the folder of a file served from outside the watched folders (linked packages,
+// /@fs/ files). Dependencies in node_modules are left alone: they change by reinstalling, which the
+// optimizer's lockfile hash sees.
+func (w *watcher) ensure(file string) {
+	dir := filepath.Dir(file)
+	w.mu.Lock()
+	known := w.dirs[dir]
+	w.mu.Unlock()
+	if known || isInNodeModules(file) {
+		return
+	}
+	w.addDir(dir)
+}
+
+func (w *watcher) loop() {
+	for {
+		select {
+		case ev, ok := <-w.fw.Events:
+			if !ok {
+				return
+			}
+			w.event(ev)
+		case _, ok := <-w.fw.Errors:
+			if !ok {
+				return
+			}
+		case <-w.done:
+			return
+		}
+	}
+}
+
+func (w *watcher) event(ev fsnotify.Event) {
+	p := ev.Name
+	kind := "change"
+	switch {
+	case ev.Op.Has(fsnotify.Create):
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			if !w.ignored(p) {
+				w.addTree(p)
+				// Files may have been written into the folder before it was watched.
+				_ = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+					if err == nil && !d.IsDir() {
+						w.queue(f, "add")
+					}
+					return nil
+				})
+			}
+			return
+		}
+		kind = "add"
+	case ev.Op.Has(fsnotify.Remove), ev.Op.Has(fsnotify.Rename):
+		kind = "unlink"
+	case ev.Op.Has(fsnotify.Write):
+	default:
+		return // chmod
+	}
+	w.queue(p, kind)
+}
+
+func (w *watcher) queue(p, kind string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if prev, ok := w.pending[p]; ok {
+		// unlink then add (an editor's atomic save) is a change; add then change stays an add.
+		switch {
+		case prev == "unlink" && kind == "add":
+			kind = "change"
+		case prev == "add" && kind == "change":
+			kind = "add"
+		}
+	}
+	w.pending[p] = kind
+	if w.timer == nil {
+		w.timer = time.AfterFunc(debounce, w.flush)
+	} else {
+		w.timer.Reset(debounce)
+	}
+}
+
+func (w *watcher) flush() {
+	w.mu.Lock()
+	pending := w.pending
+	w.pending = map[string]string{}
+	w.timer = nil
+	w.mu.Unlock()
+	var changes []fileChange
+	for f, kind := range pending {
+		if kind == "unlink" && fileExists(f) {
+			kind = "change" // renamed over: the file is still there
+		}
+		if kind != "unlink" {
+			if st, err := os.Stat(f); err != nil || st.IsDir() {
+				continue
+			}
+		}
+		changes = append(changes, fileChange{File: f, Kind: kind})
+	}
+	if len(changes) > 0 {
+		w.s.handleFileChanges(changes)
+	}
+}
+
+func (w *watcher) close() error {
+	close(w.done)
+	return w.fw.Close()
+}
