@@ -134,3 +134,18 @@ func CreateServer(ctx context.Context, inline InlineConfig) (*Server, error) {
 	}
 	return server.New(ctx, cfg, server.Options{Force: inline.OptimizeDeps.Force})
 }
+
+// CreateServerWithOptions is CreateServer with the dev server's own options (a restart callback, say).
+func CreateServerWithOptions(ctx context.Context, inline InlineConfig, opts ServerRunOptions) (*Server, error) {
+	cfg, err := ResolveConfig(ctx, inline, "serve")
+	if err != nil {
+		return nil, err
+	}
+	if inline.OptimizeDeps.Force {
+		opts.Force = true
+	}
+	return server.New(ctx, cfg, opts)
+}
+
+// ServerRunOptions are the dev server's options that are not config options.
+type ServerRunOptions = server.Options

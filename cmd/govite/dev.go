@@ -29,12 +29,19 @@ func runDev(ctx context.Context, fl *flags, stdin io.Reader, stdout, stderr io.W
 		return 1
 	}
 	in.OptimizeDeps.Force = fl.bool("force")
-	srv, err := govite.CreateServer(ctx, in)
+	restart := make(chan string, 1)
+	opts := govite.ServerRunOptions{OnRestartNeeded: func(file string) {
+		select {
+		case restart <- file:
+		default:
+		}
+	}}
+	srv, err := govite.CreateServerWithOptions(ctx, in, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "error when starting dev server:\n%v\n", err)
 		return 1
 	}
-	defer srv.Close()
+	defer func() { srv.Close() }()
 	if err := srv.Listen(ctx); err != nil {
 		fmt.Fprintf(stderr, "error when starting dev server:\n%v\n", err)
 		return 1
@@ -48,11 +55,33 @@ func runDev(ctx context.Context, fl *flags, stdin io.Reader, stdout, stderr io.W
 		fmt.Fprintln(stdout, "  \x1b[2m\x1b[32m➜\x1b[39m\x1b[22m\x1b[2m  press \x1b[1mh + enter\x1b[22m to show help\x1b[22m")
 		go shortcuts(stdin, stdout, srv, quit)
 	}
-	select {
-	case <-ctx.Done():
-	case <-quit:
+	for {
+		select {
+		case <-ctx.Done():
+			return 0
+		case <-quit:
+			return 0
+		case <-restart:
+			// The config changed: a new server on the same port. It is created before the old one
+			// closes, so a broken config leaves the old server running (and watching for the fix).
+			// Open pages lose their socket, poll until the new server answers, and reload.
+			in.Server.Port = srv.Port()
+			in.Server.StrictPort = true
+			next, err := govite.CreateServerWithOptions(ctx, in, opts)
+			if err != nil {
+				fmt.Fprintf(stderr, "error when restarting the dev server; the old one keeps running:\n%v\n", err)
+				continue
+			}
+			srv.Close()
+			if err := next.Listen(ctx); err != nil {
+				fmt.Fprintf(stderr, "error when restarting the dev server:\n%v\n", err)
+				next.Close()
+				return 1
+			}
+			srv = next
+			fmt.Fprintln(stdout, "  server restarted.")
+		}
 	}
-	return 0
 }
 
 // serverFlags applies --host, --port, --strictPort, --open and --cors.

@@ -197,6 +197,10 @@ type ServerOptions struct {
 	FS     FSOptions   `js:"fs"`
 	// MiddlewareMode makes the server an http.Handler that does not listen itself.
 	MiddlewareMode bool `js:"middlewareMode"`
+	// HotFile (a govite option) is a file the dev server writes its URL into while it listens and
+	// removes when it stops, like Laravel's "hot" file: a backend (govite's backend package) reads it
+	// to know that it runs in development and where the dev server is. Relative to root.
+	HotFile string `js:"hotFile"`
 }
 
 // CORSOptions is server.cors: `true` (AllowAll), `false` (Disabled) or an object like the `cors`

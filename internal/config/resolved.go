@@ -97,6 +97,7 @@ type ResolvedServerOptions struct {
 	FSAllow        []string // absolute paths: server.fs.allow, else the workspace root
 	FSDeny         []string // glob patterns
 	MiddlewareMode bool
+	HotFile        string // absolute, "" when not written
 }
 
 // DefaultFSDeny is server.fs.deny's default (Vite 8's). A pattern without "/" matches a file name in any

@@ -445,6 +445,9 @@ func serverTree(s ResolvedServerOptions) *jsObject {
 	fs.set("deny", goToTree(s.FSDeny))
 	o.set("fs", fs)
 	o.set("middlewareMode", s.MiddlewareMode)
+	if s.HotFile != "" {
+		o.set("hotFile", s.HotFile)
+	}
 	return o
 }
 
@@ -536,6 +539,9 @@ func resolveServer(s *ServerOptions, root string, w *warningList) ResolvedServer
 	}
 	if s.Host != nil && *s.Host != "" {
 		rs.Host = *s.Host
+	}
+	if s.HotFile != "" {
+		rs.HotFile = absFrom(root, s.HotFile)
 	}
 	if s.Port != 0 {
 		rs.Port = s.Port

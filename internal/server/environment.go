@@ -254,6 +254,9 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 	if m.File == "" {
 		return "", "", nil, &httpError{404, fmt.Sprintf("no plugin loads the virtual module %q", strings.TrimPrefix(m.ID, "\x00"))}
 	}
+	if err := e.server.checkFS(m.File); err != nil {
+		return "", "", nil, err
+	}
 	if hasQueryParam(query, "html-proxy") {
 		code, ok := e.server.htmlProxyCode(m.ID)
 		if !ok {
@@ -267,9 +270,6 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 			return "", "", nil, notFound(m.URL)
 		}
 		return code, "js", nil, nil
-	}
-	if err := e.server.checkFS(m.File); err != nil {
-		return "", "", nil, err
 	}
 	if e.optimizer != nil && e.optimizer.IsOptimizedFile(m.File) {
 		if err := e.optimizer.Wait(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"github.com/govite/govite/internal/config"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,7 +22,12 @@ func (s *Server) handleFileChanges(changes []fileChange) {
 	cfg := s.Config
 	ts := time.Now().UnixMilli()
 	for _, ch := range changes {
-		if ch.File == cfg.ConfigFile || isEnvFile(cfg, ch.File) {
+		if ch.File == cfg.ConfigFile || slices.Contains(cfg.ConfigFileDependencies, ch.File) || isEnvFile(cfg, ch.File) {
+			if s.opts.OnRestartNeeded != nil {
+				s.logger.Info(prettyPath(cfg.Root, ch.File) + " changed, restarting server...")
+				s.opts.OnRestartNeeded(ch.File)
+				return
+			}
 			s.logger.Warn(prettyPath(cfg.Root, ch.File) + " changed; restart the server to apply it")
 		}
 	}

@@ -20,7 +20,6 @@ func configResolveOpts() config.ResolveIDOptions {
 	return config.ResolveIDOptions{Kind: "import-statement"}
 }
 
-
 // defineValue writes a define value as JS: strings are code (Vite's define semantics), other values
 // are their JSON.
 func defineValue(v any) string {

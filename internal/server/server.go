@@ -31,6 +31,10 @@ import (
 type Options struct {
 	// Force re-bundles the dependencies even when the cache is valid (--force).
 	Force bool
+	// OnRestartNeeded is called when the config file, a file it imports or an .env file changed: the
+	// caller closes this server and creates a new one (the CLI does; open pages reconnect and reload).
+	// Without it the change is only logged.
+	OnRestartNeeded func(file string)
 }
 
 // Server is the dev server. It is an http.Handler: Listen serves it on server.host:server.port, and in
@@ -42,6 +46,7 @@ type Server struct {
 	// ResolvedURLs are the URLs the server listens on, once Listen succeeded.
 	ResolvedURLs ResolvedURLs
 
+	opts     Options
 	plugins  []*config.Plugin
 	origin   string // server.origin, without trailing "/"
 	token    string
@@ -69,7 +74,7 @@ type ResolvedURLs struct {
 // watcher. The server does not listen until Listen is called.
 func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server, error) {
 	s := &Server{Config: cfg, Environments: map[string]*DevEnvironment{}, origin: strings.TrimSuffix(cfg.Server.Origin, "/"),
-		logger: cfg.Logger, started: time.Now(), htmlProx: map[string]string{}}
+		logger: cfg.Logger, started: time.Now(), htmlProx: map[string]string{}, opts: opts}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
@@ -251,6 +256,18 @@ func (s *Server) Listen(ctx context.Context) error {
 	s.listener = ln
 	s.ResolvedURLs = resolveURLs(cfg.Host, ln.Addr().(*net.TCPAddr).Port, s.Config.Base)
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+	if f := s.Config.Server.HotFile; f != "" {
+		origin := strings.TrimSuffix(s.origin, "/")
+		if origin == "" {
+			origin = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+		}
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err == nil {
+			err = os.WriteFile(f, []byte(origin+strings.TrimSuffix(s.Config.Base, "/")+"\n"), 0o644)
+		}
+		if err != nil {
+			s.logger.Warn("server.hotFile: " + err.Error())
+		}
+	}
 	go func() {
 		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logger.Error("dev server stopped: " + err.Error())
@@ -323,6 +340,9 @@ func (s *Server) Close() error {
 	if s.watcher != nil {
 		errs = append(errs, s.watcher.close())
 	}
+	if f := s.Config.Server.HotFile; f != "" && s.listener != nil {
+		os.Remove(f)
+	}
 	for _, env := range s.Environments {
 		_ = env.PluginContainer.BuildEnd(nil)
 		env.close()
@@ -382,5 +402,3 @@ func (s *Server) sortedEnvNames() []string {
 	})
 	return names
 }
-
-var _ = os.Getenv

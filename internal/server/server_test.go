@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -80,16 +81,16 @@ func TestServesTransformedModules(t *testing.T) {
 		"index.html": `<!doctype html><html><head><title>x</title></head><body>
 <script type="module">import './src/inline.js'</script>
 <script type="module" src="/src/main.ts"></script></body></html>`,
-		"src/main.ts":        "import './style.css'\nimport cls from './card.module.css'\nimport data from './data.json'\nimport logo from './logo.png'\nimport raw from './text.txt?raw'\nimport { helper } from './helper'\nconst n: number = 1\nconsole.log(n, cls, data, logo, raw, helper, import.meta.env.MODE)\n",
-		"src/helper.ts":      "export const helper = 'h'\n",
-		"src/inline.js":      "export default 1\n",
-		"src/style.css":      "@import './base.css';\nbody { background: url(./logo.png) }\n",
-		"src/base.css":       "html { color: red }\n",
+		"src/main.ts":         "import './style.css'\nimport cls from './card.module.css'\nimport data from './data.json'\nimport logo from './logo.png'\nimport raw from './text.txt?raw'\nimport { helper } from './helper'\nconst n: number = 1\nconsole.log(n, cls, data, logo, raw, helper, import.meta.env.MODE)\n",
+		"src/helper.ts":       "export const helper = 'h'\n",
+		"src/inline.js":       "export default 1\n",
+		"src/style.css":       "@import './base.css';\nbody { background: url(./logo.png) }\n",
+		"src/base.css":        "html { color: red }\n",
 		"src/card.module.css": ".card { color: blue }\n",
-		"src/data.json":      `{"name": "x"}`,
-		"src/logo.png":       "PNG",
-		"src/text.txt":       "hello",
-		"public/robots.txt":  "robots",
+		"src/data.json":       `{"name": "x"}`,
+		"src/logo.png":        "PNG",
+		"src/text.txt":        "hello",
+		"public/robots.txt":   "robots",
 	})
 	_, ts := newTestServer(t, root, nil)
 
@@ -230,12 +231,12 @@ func readPayload(t *testing.T, c *websocket.Conn) map[string]any {
 
 func TestHMRUpdatesReachTheBoundary(t *testing.T) {
 	root := writeProject(t, map[string]string{
-		"src/main.js":  "import { v } from './dep.js'\nimport './style.css'\nimport.meta.hot.accept('./dep.js', () => {})\n",
-		"src/dep.js":   "export const v = 1\n",
+		"src/main.js":   "import { v } from './dep.js'\nimport './style.css'\nimport.meta.hot.accept('./dep.js', () => {})\n",
+		"src/dep.js":    "export const v = 1\n",
 		"src/style.css": "body { color: red }\n",
-		"src/leaf.js":  "export const x = 1\n",
-		"src/root.js":  "import './leaf.js'\n",
-		"index.html":   "<html><body></body></html>",
+		"src/leaf.js":   "export const x = 1\n",
+		"src/root.js":   "import './leaf.js'\n",
+		"index.html":    "<html><body></body></html>",
 	})
 	s, ts := newTestServer(t, root, nil)
 	c := hmrClient(t, s, ts)
@@ -296,5 +297,89 @@ func TestWebSocketNeedsToken(t *testing.T) {
 		if res != nil && res.StatusCode != 403 {
 			t.Errorf("status %d, want 403", res.StatusCode)
 		}
+	}
+}
+
+func TestVirtualModulesBaseHeadersAndWarmup(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html":  `<html><head></head><body><script type="module" src="/src/main.js"></script></body></html>`,
+		"src/main.js": "import msg from 'virtual:msg'\nimport 'vite/modulepreload-polyfill'\nconsole.log(msg)\n",
+		"src/warm.js": "export const warm = 1\n",
+	})
+	virtual := &config.Plugin{
+		Name: "virtual",
+		ResolveID: func(ctx *config.PluginContext, source, importer string, opts config.ResolveIDOptions) (*config.ResolveIDResult, error) {
+			if source == "virtual:msg" {
+				return &config.ResolveIDResult{ID: "\x00virtual:msg"}, nil
+			}
+			return nil, nil
+		},
+		Load: func(ctx *config.PluginContext, id string) (*config.LoadResult, error) {
+			if id == "\x00virtual:msg" {
+				return &config.LoadResult{Code: "export default 'from a plugin in ' + " + `"` + ctx.Environment + `"`}, nil
+			}
+			return nil, nil
+		},
+	}
+	s, ts := newTestServer(t, root, func(c *config.UserConfig) {
+		c.Base = "/app/"
+		c.Plugins = []*config.Plugin{virtual}
+		c.Server.Headers = map[string]string{"X-Dev": "yes"}
+		c.Server.Warmup.ClientFiles = []string{"src/warm.js"}
+	})
+	_, body, hdr := get(t, ts, "/app/", "Accept", "text/html")
+	mustContain(t, "index.html with base", body, `src="/app/@vite/client"`, `src="/app/src/main.js"`)
+	if hdr.Get("X-Dev") != "yes" {
+		t.Errorf("server.headers not applied: %v", hdr)
+	}
+	_, body, _ = get(t, ts, "/app/src/main.js")
+	mustContain(t, "main.js", body, `from "/app/@id/__x00__virtual:msg"`, `import "/app/@id/__x00__vite/modulepreload-polyfill.js"`)
+	_, body, _ = get(t, ts, "/app/@id/__x00__virtual:msg")
+	mustContain(t, "virtual module", body, `'from a plugin in ' + "client"`)
+	if code, _, _ := get(t, ts, "/src/main.js"); code != 404 {
+		t.Errorf("a URL without base: %d, want 404", code)
+	}
+	// Warmed up: transformed before any request.
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		m := s.Environments["client"].ModuleGraph.GetModuleByURL("/src/warm.js")
+		if m != nil && s.Environments["client"].ModuleGraph.cached(m) != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server.warmup did not transform src/warm.js")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	html, err := s.TransformIndexHTML(context.Background(), "/other.html", "<html><head></head><body></body></html>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "TransformIndexHTML", html, `<script type="module" src="/app/@vite/client"></script>`)
+}
+
+func TestHotFileWrittenWhileListening(t *testing.T) {
+	root := writeProject(t, map[string]string{"index.html": "<html></html>"})
+	uc := &config.UserConfig{Root: root, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	uc.Server.HotFile = "storage/hot"
+	cfg, err := config.Resolve(context.Background(), uc, config.ResolveConfigOptions{Command: "serve", ConfigFile: config.ConfigFileDisabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Server.Port = 0
+	s, err := New(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Listen(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "storage/hot"))
+	if err != nil || strings.TrimSpace(string(data)) != fmt.Sprintf("http://localhost:%d", s.Port()) {
+		t.Errorf("hot file: %q %v", data, err)
+	}
+	s.Close()
+	if _, err := os.Stat(filepath.Join(root, "storage/hot")); err == nil {
+		t.Errorf("hot file left after Close")
 	}
 }
