@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -66,7 +67,7 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry) (*bun
 		for _, w := range result.Warnings {
 			o.log.Debug("dependency optimization: " + formatMessage(o.opts.Root, w))
 		}
-		if err := o.readMetafile(result.Metafile, deps, tmp, meta); err != nil {
+		if err := o.readMetafile(result.Metafile, deps, meta); err != nil {
 			return fail(err)
 		}
 	}
@@ -243,7 +244,7 @@ type metafileJSON struct {
 
 // readMetafile fills meta from esbuild's metafile: each dependency's file, exports, interop flag and
 // file hash, and the shared chunks.
-func (o *Optimizer) readMetafile(raw string, deps map[string]*depEntry, tmp string, meta *metadata) error {
+func (o *Optimizer) readMetafile(raw string, deps map[string]*depEntry, meta *metadata) error {
 	var mf metafileJSON
 	if err := json.Unmarshal([]byte(raw), &mf); err != nil {
 		return fmt.Errorf("reading esbuild's metafile: %w", err)
@@ -254,24 +255,21 @@ func (o *Optimizer) readMetafile(raw string, deps map[string]*depEntry, tmp stri
 		imports    []string
 	}
 	outputs := map[string]output{} // base name in the deps directory → output
+	// Every output is directly in tmp: entries are named after flat ids, chunks "chunk-[hash]".
 	for key, out := range mf.Outputs {
-		abs := key
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join(o.opts.Root, filepath.FromSlash(key))
-		}
-		if filepath.Dir(abs) != filepath.Clean(tmp) || !strings.HasSuffix(abs, ".js") {
-			continue
+		if !strings.HasSuffix(key, ".js") {
+			continue // source maps
 		}
 		var imports []string
 		for _, im := range out.Imports {
 			p := im.Path
 			if !im.External {
-				p = filepath.Base(p)
+				p = path.Base(p)
 			}
 			imports = append(imports, im.Kind+" "+p)
 		}
 		sort.Strings(imports)
-		outputs[filepath.Base(abs)] = output{exports: out.Exports, entryPoint: out.EntryPoint, imports: imports}
+		outputs[path.Base(key)] = output{exports: out.Exports, entryPoint: out.EntryPoint, imports: imports}
 	}
 	entryFiles := map[string]bool{}
 	for id, d := range deps {
@@ -360,11 +358,13 @@ func (o *Optimizer) bundleError(deps map[string]*depEntry, errs []api.Message) e
 		return errors.New(strings.TrimRight(b.String(), "\n"))
 	}
 	for _, id := range sortedKeys(failing) {
-		from := "optimizeDeps.include"
+		from := ""
 		if imp := deps[id].Importer; imp != "" {
-			from = o.relPath(imp)
+			from = " (imported by " + o.relPath(imp) + ")"
+		} else if contains(o.opts.Include, id) {
+			from = " (listed in optimizeDeps.include)"
 		}
-		fmt.Fprintf(&b, "\ncould not pre-bundle dependency %q (imported by %s):\n", id, from)
+		fmt.Fprintf(&b, "\ncould not pre-bundle dependency %q%s:\n", id, from)
 		for _, m := range failing[id] {
 			b.WriteString("  " + strings.ReplaceAll(formatMessage(o.opts.Root, m), "\n", "\n  ") + "\n")
 		}

@@ -83,9 +83,13 @@ type DepInfo struct {
 type Optimizer struct {
 	// OnRebundle is called after a re-bundle caused by runtime discovery (Register) changed the
 	// already optimized files, so pages that loaded them must reload (Vite: "optimized dependencies
-	// changed. reloading"). A re-bundle that only added files keeps BrowserHash and does not call it,
-	// as in Vite. Set it before Init.
+	// changed. reloading"): the server sends one full reload. A re-bundle that only added files keeps
+	// BrowserHash and does not call it, as in Vite. It runs on the optimizer's goroutine after the new
+	// files are in place and before Wait returns, so it must not call Wait. Set it before Init.
 	OnRebundle func()
+
+	aliasOnce sync.Once
+	aliases   *config.AliasMatcher
 
 	opts    Options
 	log     *slog.Logger
@@ -496,8 +500,23 @@ func (o *Optimizer) onTimer(gen int) {
 	}
 	o.running = true
 	o.mu.Unlock()
+	reload := false
 	for {
-		o.rebundle()
+		if o.rebundle() {
+			reload = true
+		}
+		o.mu.Lock()
+		if o.rerun && !o.closed {
+			o.rerun = false
+			o.mu.Unlock()
+			continue
+		}
+		o.mu.Unlock()
+		// Once for all the runs in a row, after the new files are in place and before Wait returns.
+		if reload && o.OnRebundle != nil {
+			o.OnRebundle()
+		}
+		reload = false
 		o.mu.Lock()
 		if o.rerun && !o.closed {
 			o.rerun = false
@@ -513,17 +532,23 @@ func (o *Optimizer) onTimer(gen int) {
 }
 
 // rebundle bundles the optimized and the discovered dependencies together, then switches the deps
-// directory to the result, as Vite's runOptimizer does after runtime discovery.
-func (o *Optimizer) rebundle() {
+// directory to the result, as Vite's runOptimizer does after runtime discovery. It reports whether
+// pages must reload.
+func (o *Optimizer) rebundle() bool {
 	o.runMu.Lock()
 	defer o.runMu.Unlock()
 
 	o.mu.Lock()
+	old := o.meta
+	for id := range o.discovered {
+		if old.Optimized[id] != nil {
+			delete(o.discovered, id) // optimized meanwhile (by Init)
+		}
+	}
 	if len(o.discovered) == 0 || o.closed {
 		o.mu.Unlock()
-		return
+		return false
 	}
-	old := o.meta
 	deps := map[string]*depEntry{}
 	for id, d := range old.Optimized {
 		deps[id] = d
@@ -545,7 +570,7 @@ func (o *Optimizer) rebundle() {
 			delete(o.discovered, id)
 		}
 		o.mu.Unlock()
-		return
+		return false
 	}
 
 	o.mu.Lock()
@@ -566,12 +591,12 @@ func (o *Optimizer) rebundle() {
 		o.mu.Unlock()
 		o.log.Debug("delaying reload as new dependencies have been found...")
 		_ = os.RemoveAll(res.tmpDir)
-		return
+		return false
 	}
 	if err := o.commit(res.tmpDir); err != nil {
 		o.mu.Unlock()
 		o.log.Error("error while updating dependencies:\n" + err.Error())
-		return
+		return false
 	}
 	var added []string
 	for _, id := range sortedKeys(res.meta.Optimized) {
@@ -603,10 +628,8 @@ func (o *Optimizer) rebundle() {
 			}
 			o.log.Warn(fmt.Sprintf("Mixed ESM and CJS detected in %s, add %s to optimizeDeps.needsInterop to speed up cold start", strings.Join(mismatch, ", "), word))
 		}
-		if o.OnRebundle != nil {
-			o.OnRebundle()
-		}
 	}
+	return needsReload
 }
 
 // commit switches the deps directory to tmp in one step; the replaced directory is removed in the

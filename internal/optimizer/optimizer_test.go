@@ -87,38 +87,38 @@ exports.env = process.env.NODE_ENV;`,
 	"node_modules/lib-b/package.json":  `{"name":"lib-b","type":"module","main":"index.js"}`,
 	"node_modules/lib-b/index.js":      `import { id } from "shared"; export const b = () => id();`,
 
-	"node_modules/@scope/pkg/package.json": `{"name":"@scope/pkg","type":"module","module":"esm/index.js","main":"cjs/index.js"}`,
-	"node_modules/@scope/pkg/esm/index.js": `import "./style.css"; export const scoped = true;`,
+	"node_modules/@scope/pkg/package.json":  `{"name":"@scope/pkg","type":"module","module":"esm/index.js","main":"cjs/index.js"}`,
+	"node_modules/@scope/pkg/esm/index.js":  `import "./style.css"; export const scoped = true;`,
 	"node_modules/@scope/pkg/esm/style.css": `.x { color: red }`,
 	"node_modules/@scope/pkg/cjs/index.js":  `exports.scoped = "cjs";`,
 
 	"node_modules/uses-fs/package.json": `{"name":"uses-fs","main":"index.js"}`,
 	"node_modules/uses-fs/index.js":     `var fs = require("fs"); exports.hasFs = typeof fs;`,
 
-	"node_modules/excluded-pkg/package.json": `{"name":"excluded-pkg","type":"module","main":"index.js"}`,
-	"node_modules/excluded-pkg/index.js":     `export const excluded = true;`,
+	"node_modules/excluded-pkg/package.json":  `{"name":"excluded-pkg","type":"module","main":"index.js"}`,
+	"node_modules/excluded-pkg/index.js":      `export const excluded = true;`,
 	"node_modules/uses-excluded/package.json": `{"name":"uses-excluded","type":"module","main":"index.js"}`,
 	"node_modules/uses-excluded/index.js":     `export { excluded } from "excluded-pkg";`,
 
-	"node_modules/dyn-pkg/package.json":  `{"name":"dyn-pkg","type":"module","main":"index.js"}`,
-	"node_modules/dyn-pkg/index.js":      `export const dyn = 1;`,
-	"node_modules/inline-dep/package.json": `{"name":"inline-dep","type":"module","main":"index.js"}`,
-	"node_modules/inline-dep/index.js":     `export const inline = 1;`,
-	"node_modules/late-pkg/package.json":   `{"name":"late-pkg","type":"module","main":"index.js"}`,
-	"node_modules/late-pkg/index.js":       `export const late = 1;`,
-	"node_modules/late-cjs/package.json":   `{"name":"late-cjs","main":"index.js"}`,
-	"node_modules/late-cjs/index.js":       `exports.lateCjs = 1;`,
+	"node_modules/dyn-pkg/package.json":     `{"name":"dyn-pkg","type":"module","main":"index.js"}`,
+	"node_modules/dyn-pkg/index.js":         `export const dyn = 1;`,
+	"node_modules/inline-dep/package.json":  `{"name":"inline-dep","type":"module","main":"index.js"}`,
+	"node_modules/inline-dep/index.js":      `export const inline = 1;`,
+	"node_modules/late-pkg/package.json":    `{"name":"late-pkg","type":"module","main":"index.js"}`,
+	"node_modules/late-pkg/index.js":        `export const late = 1;`,
+	"node_modules/late-cjs/package.json":    `{"name":"late-cjs","main":"index.js"}`,
+	"node_modules/late-cjs/index.js":        `exports.lateCjs = 1;`,
 	"node_modules/late-shared/package.json": `{"name":"late-shared","type":"module","main":"index.js"}`,
 	"node_modules/late-shared/index.js":     `import { id } from "shared"; export const c = () => id();`,
 	"node_modules/broken-pkg/package.json":  `{"name":"broken-pkg","type":"module","main":"index.js"}`,
 	"node_modules/broken-pkg/index.js":      `import "does-not-exist-anywhere"; export const x = 1;`,
 
 	// A fake React: CommonJS with the JSX runtime, enough for the scan of TSX.
-	"node_modules/react/package.json":        `{"name":"react","main":"index.js"}`,
-	"node_modules/react/index.js":            `exports.createElement = function () {}; exports.useState = function (v) { return [v] };`,
-	"node_modules/react/jsx-dev-runtime.js":  `exports.jsxDEV = function () {}; exports.Fragment = "fragment";`,
-	"node_modules/react/jsx-runtime.js":      `exports.jsx = function () {}; exports.Fragment = "fragment";`,
-	"package-lock.json":                      `{"lockfileVersion": 3}`,
+	"node_modules/react/package.json":       `{"name":"react","main":"index.js"}`,
+	"node_modules/react/index.js":           `exports.createElement = function () {}; exports.useState = function (v) { return [v] };`,
+	"node_modules/react/jsx-dev-runtime.js": `exports.jsxDEV = function () {}; exports.Fragment = "fragment";`,
+	"node_modules/react/jsx-runtime.js":     `exports.jsx = function () {}; exports.Fragment = "fragment";`,
+	"package-lock.json":                     `{"lockfileVersion": 3}`,
 }
 
 // fakeProject writes a project that uses the fake packages and returns its root.
@@ -150,10 +150,10 @@ const x: Types | null = null;
 export function App() { return <div>{hello}{which}{logo}</div>; }
 import("dyn-pkg").then(m => m.dyn);
 console.log(hi, debounce, a, b, scoped, hasFs, data, helper, x);`,
-		"src/helper.ts":  `export const helper: number = 1;`,
-		"src/style.css":  `body {}`,
-		"src/logo.svg":   `<svg/>`,
-		"src/data.json":  `{}`,
+		"src/helper.ts": `export const helper: number = 1;`,
+		"src/style.css": `body {}`,
+		"src/logo.svg":  `<svg/>`,
+		"src/data.json": `{}`,
 	}
 	for k, v := range fakePackages {
 		files[k] = v
@@ -325,6 +325,23 @@ func TestScanHTMLAndTSX(t *testing.T) {
 	}
 }
 
+func TestScanGlobImports(t *testing.T) {
+	root := fakeProject(t, map[string]string{
+		"src/main.tsx":           `const pages = import.meta.glob<any>("./pages/**/*.tsx"); const more = import.meta.glob(["/src/more/*.js", "!/src/more/skip.js"], { eager: true }); console.log(pages, more)`,
+		"src/pages/a.tsx":        `import { a } from "lib-a"; export default a;`,
+		"src/pages/nested/b.tsx": `import { b } from "lib-b"; export default b;`,
+		"src/more/c.js":          `import { dyn } from "dyn-pkg"; export default dyn;`,
+		"src/more/skip.js":       `import { late } from "late-pkg"; export default late;`,
+	})
+	o, logs := newOpt(t, root, nil)
+	if err := o.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(depIDs(o), ","); got != "dyn-pkg,inline-dep,lib-a,lib-b" {
+		t.Errorf("deps = %s\n%s", got, logs)
+	}
+}
+
 func TestMissingImportsAreWarnings(t *testing.T) {
 	root := fakeProject(t, map[string]string{
 		"src/main.tsx": `import "not-installed"; import "virtual:thing"; import { hello } from "cjs-pkg"; console.log(hello)`,
@@ -339,17 +356,20 @@ func TestMissingImportsAreWarnings(t *testing.T) {
 	if !strings.Contains(logs.String(), "not-installed") || !strings.Contains(logs.String(), "Are they installed?") {
 		t.Errorf("no warning for the missing package:\n%s", logs)
 	}
+	if strings.Contains(logs.String(), "virtual:thing") {
+		t.Errorf("a virtual module is reported missing:\n%s", logs)
+	}
 }
 
 func TestIncludeExclude(t *testing.T) {
 	root := fakeProject(t, map[string]string{
 		"src/main.tsx": `import { excluded } from "uses-excluded"; import { hello } from "cjs-pkg"; console.log(excluded, hello)`,
 		// a linked package: its real path is outside node_modules, so it is read as source
-		"linked/package.json": `{"name":"linked","type":"module","main":"index.js"}`,
-		"linked/index.js":     `import { late } from "late-pkg"; export const linked = late;`,
-		"src/uses-linked.js":  `import { linked } from "linked"; import "excluded-pkg"; console.log(linked)`,
-		"node_modules/outer/package.json":                   `{"name":"outer","type":"module","main":"index.js"}`,
-		"node_modules/outer/index.js":                       `export { inner } from "inner";`,
+		"linked/package.json":                                `{"name":"linked","type":"module","main":"index.js"}`,
+		"linked/index.js":                                    `import { late } from "late-pkg"; export const linked = late;`,
+		"src/uses-linked.js":                                 `import { linked } from "linked"; import "excluded-pkg"; console.log(linked)`,
+		"node_modules/outer/package.json":                    `{"name":"outer","type":"module","main":"index.js"}`,
+		"node_modules/outer/index.js":                        `export { inner } from "inner";`,
 		"node_modules/outer/node_modules/inner/package.json": `{"name":"inner","main":"index.js"}`,
 		"node_modules/outer/node_modules/inner/index.js":     `exports.inner = "nested";`,
 	})
@@ -745,7 +765,7 @@ func TestRegisterDebounce(t *testing.T) {
 		if _, ok := o.Register(id, importer); !ok {
 			t.Fatalf("Register(%s)", id)
 		}
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 	if err := o.Wait(context.Background()); err != nil {
 		t.Fatal(err)

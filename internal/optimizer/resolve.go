@@ -3,6 +3,7 @@ package optimizer
 import (
 	"encoding/json"
 	"errors"
+	"github.com/govite/govite/internal/config"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,28 +112,9 @@ func (o *Optimizer) resolveWith(pb api.PluginBuild, id, resolveDir, importer str
 
 // applyAlias rewrites a specifier with resolve.alias: the first matching entry wins, as in Vite.
 func (o *Optimizer) applyAlias(spec string) (string, bool) {
-	for _, a := range o.opts.Alias {
-		if a.FindRegexp != "" {
-			re, err := regexp.Compile(a.FindRegexp)
-			if err == nil && re.MatchString(spec) {
-				return re.ReplaceAllString(spec, jsGroupRE.ReplaceAllString(a.Replacement, "$${$1}")), true
-			}
-			continue
-		}
-		if a.Find == "" {
-			continue
-		}
-		if spec == a.Find {
-			return a.Replacement, true
-		}
-		if strings.HasPrefix(spec, a.Find+"/") || (strings.HasSuffix(a.Find, "/") && strings.HasPrefix(spec, a.Find)) {
-			return a.Replacement + spec[len(a.Find):], true
-		}
-	}
-	return spec, false
+	o.aliasOnce.Do(func() { o.aliases = config.NewAliasMatcher(o.opts.Alias) })
+	return o.aliases.Apply(spec)
 }
-
-var jsGroupRE = regexp.MustCompile(`\$(\d+)`)
 
 // aliasFilter is an esbuild filter matching the specifiers resolve.alias rewrites ("" for none).
 func (o *Optimizer) aliasFilter() string {

@@ -21,12 +21,12 @@ const (
 
 // The patterns Vite's scanner reads HTML-like files with.
 var (
-	scriptRE  = regexp.MustCompile(`(?is)(<script(?:\s+[a-z_:][-\w:]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^"'<>=\s]+))?)*\s*>)(.*?)</script>`)
-	commentRE = regexp.MustCompile(`(?s)<!--.*?-->`)
-	srcRE     = regexp.MustCompile(`(?i)\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
-	typeRE    = regexp.MustCompile(`(?i)\btype\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
-	langRE    = regexp.MustCompile(`(?i)\blang\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
-	contextRE = regexp.MustCompile(`(?i)\bcontext\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	scriptRE       = regexp.MustCompile(`(?is)(<script(?:\s+[a-z_:][-\w:]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^"'<>=\s]+))?)*\s*>)(.*?)</script>`)
+	commentRE      = regexp.MustCompile(`(?s)<!--.*?-->`)
+	srcRE          = regexp.MustCompile(`(?i)\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	typeRE         = regexp.MustCompile(`(?i)\btype\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	langRE         = regexp.MustCompile(`(?i)\blang\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
+	contextRE      = regexp.MustCompile(`(?i)\bcontext\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s'">]+))`)
 	svelteModuleRE = regexp.MustCompile(`(?i)\smodule\b`)
 	// importsRE finds the import paths of TypeScript in .vue/.svelte scripts, which esbuild would drop
 	// when the imports look unused (Vite's importsRE, without the lookbehinds RE2 lacks).
@@ -68,20 +68,16 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 		}
 		return res
 	}
-	isEntry := map[string]bool{}
 	var eps []api.EntryPoint
 	for i, e := range entries {
-		isEntry[e] = true
 		eps = append(eps, api.EntryPoint{InputPath: e, OutputPath: "e" + strconv.Itoa(i)})
 	}
 
 	var mu sync.Mutex
 	scripts := map[string]scanScript{}
 
+	// external leaves an import alone (entries never get here: they are crawled).
 	external := func(path string) (api.OnResolveResult, error) {
-		if isEntry[path] {
-			return api.OnResolveResult{Path: path}, nil
-		}
 		return api.OnResolveResult{Path: path, External: true}, nil
 	}
 	// crawl returns the result that makes esbuild read a project file.
@@ -142,7 +138,9 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 			}
 			resolved, ok := resolve(id)
 			if !ok {
-				if !isNodeBuiltin(id) {
+				// Node built-ins are not dependencies; ids with a colon ("virtual:x") are a plugin's
+				// virtual modules.
+				if !isNodeBuiltin(id) && !strings.Contains(id, ":") {
 					mu.Lock()
 					if _, seen := res.missing[id]; !seen {
 						res.missing[id] = importer
@@ -191,6 +189,14 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 		pb.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(args api.OnResolveArgs) (res api.OnResolveResult, err error) {
 			defer recoverInto(&err, "resolving "+args.Path)
 			return onResolve(pb, args)
+		})
+		pb.OnLoad(api.OnLoadOptions{Filter: `\.([cm]?[jt]s|[jt]sx)$`, Namespace: "file"}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
+			data, err := os.ReadFile(args.Path)
+			if err != nil || !strings.Contains(string(data), "import.meta.glob") {
+				return api.OnLoadResult{}, nil // esbuild reads it
+			}
+			code := string(data) + o.globImports(string(data), args.Path)
+			return api.OnLoadResult{Contents: &code, Loader: loaderFor(args.Path), ResolveDir: filepath.Dir(args.Path)}, nil
 		})
 		pb.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: nsScanHTML}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			data, err := os.ReadFile(args.Path)
@@ -283,6 +289,9 @@ func (o *Optimizer) htmlModule(path, raw string, addScript func(string, scanScri
 		if loader == api.LoaderTS || loader == api.LoaderTSX {
 			contents += extractImportPaths(content)
 		}
+		if strings.Contains(content, "import.meta.glob") {
+			contents += o.globImports(content, path)
+		}
 		key := path + "?id=" + strconv.Itoa(n)
 		n++
 		addScript(key, scanScript{contents: contents, loader: loader, dir: filepath.Dir(path)})
@@ -351,4 +360,16 @@ func recoverInto(err *error, what string) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("internal error while %s: %v", what, r)
 	}
+}
+
+func loaderFor(p string) api.Loader {
+	switch filepath.Ext(p) {
+	case ".ts", ".mts", ".cts":
+		return api.LoaderTS
+	case ".tsx":
+		return api.LoaderTSX
+	case ".jsx":
+		return api.LoaderJSX
+	}
+	return api.LoaderJS
 }

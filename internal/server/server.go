@@ -152,6 +152,15 @@ func (s *Server) startOptimizer(ctx context.Context, force bool) error {
 		Include: cfg.OptimizeDeps.Include, Exclude: cfg.OptimizeDeps.Exclude, NoDiscovery: cfg.OptimizeDeps.NoDiscovery,
 		Force: force || cfg.OptimizeDeps.Force, Mode: cfg.Mode, Define: define,
 		Alias: cfg.Resolve.Alias, Conditions: cfg.Resolve.Conditions, MainFields: cfg.Resolve.MainFields, Extensions: cfg.Resolve.Extensions,
+		PreserveSymlinks: cfg.Resolve.PreserveSymlinks, JSX: cfg.Esbuild.JSX, JSXImportSource: cfg.Esbuild.JSXImportSource,
+		// The scan asks the plugins first, so virtual modules and aliases of plugins are followed.
+		ResolveID: func(id, importer string) (string, bool) {
+			r, err := client.PluginContainer.ResolveID(id, importer, config.ResolveIDOptions{Kind: "import-statement", IsEntry: importer == ""})
+			if err != nil || r == nil || r.External {
+				return "", false
+			}
+			return r.ID, true
+		},
 		Logger: s.logger,
 	})
 	o.OnRebundle = func() {
@@ -344,6 +353,9 @@ func (s *Server) Close() error {
 		os.Remove(f)
 	}
 	for _, env := range s.Environments {
+		if env.optimizer != nil {
+			env.optimizer.Close()
+		}
 		_ = env.PluginContainer.BuildEnd(nil)
 		env.close()
 	}

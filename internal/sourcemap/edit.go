@@ -60,14 +60,25 @@ func Apply(code string, mapJSON []byte, edits []Edit) (string, []byte, error) {
 		}
 		shifts = append(shifts, shift{line: line, col: e.Start - lineStart, endCol: e.End - lineStart, delta: len(e.Text) - (e.End - e.Start), newLines: strings.Count(e.Text, "\n")})
 	}
+	// Each segment moves by the deltas of the edits that end at or before its original column on its
+	// line; all comparisons use the original columns, so several edits on one line add up right.
+	byLine := map[int][]shift{}
 	for _, s := range shifts {
-		if s.line >= len(lines) {
+		byLine[s.line] = append(byLine[s.line], s)
+	}
+	for line, ss := range byLine {
+		if line >= len(lines) {
 			continue
 		}
-		for i := range lines[s.line] {
-			if lines[s.line][i][0] >= s.endCol {
-				lines[s.line][i][0] += s.delta
+		for i := range lines[line] {
+			col := lines[line][i][0]
+			moved := col
+			for _, s := range ss {
+				if col >= s.endCol && (s.endCol > s.col || col >= s.col) {
+					moved += s.delta
+				}
 			}
+			lines[line][i][0] = moved
 		}
 	}
 	m["mappings"] = encode(lines)

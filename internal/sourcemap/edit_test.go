@@ -54,3 +54,23 @@ func TestComposeFollowsBothMaps(t *testing.T) {
 		t.Fatalf("got sources %v mappings %q", m.Sources, m.Mappings)
 	}
 }
+
+func TestApplyTwoEditsOnOneLine(t *testing.T) {
+	// "abcdef": segments at columns 0, 2 and 4; insert "XX" at 0 and replace "cd" (2..4) with "Y".
+	m := []byte(`{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA,EAAE,EAAE"}`)
+	out, outMap, err := Apply("abcdef", m, []Edit{{Start: 0, End: 0, Text: "XX"}, {Start: 2, End: 4, Text: "Y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "XXabYef" {
+		t.Fatalf("code %q", out)
+	}
+	var got struct{ Mappings string }
+	json.Unmarshal(outMap, &got)
+	// col 0 -> 2 (after the insertion), col 2 -> 4, col 4 -> 5 (after "XX" and "Y").
+	lines := decode(got.Mappings)
+	cols := []int{lines[0][0][0], lines[0][1][0], lines[0][2][0]}
+	if cols[0] != 2 || cols[1] != 4 || cols[2] != 5 {
+		t.Fatalf("columns %v, want [2 4 5]", cols)
+	}
+}

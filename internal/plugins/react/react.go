@@ -212,26 +212,25 @@ type plugin struct {
 // "classic"), fastRefresh (false turns Fast Refresh off) and reactRefreshHost. Other options (babel,
 // plugins, …) are reported as warnings when the build starts.
 func Plugin(opts map[string]any) *config.Plugin {
-	return newPlugin(opts).hooks(opts)
+	return newPlugin(opts).configPlugin(opts)
 }
 
 func newPlugin(opts map[string]any) *plugin {
 	return &plugin{opts: parseOptions(opts)}
 }
 
-func (p *plugin) hooks(opts map[string]any) *config.Plugin {
+func (p *plugin) configPlugin(opts map[string]any) *config.Plugin {
 	return &config.Plugin{
-		Name:                    PluginName,
-		Enforce:                 "pre",
-		Builtin:                 "react",
-		Options:                 opts,
-		Config:                  p.config,
-		BuildStart:              p.buildStart,
-		ResolveID:               p.resolveID,
-		Load:                    p.load,
-		Transform:               p.transform,
-		TransformIndexHTML:      p.transformIndexHTML,
-		TransformIndexHTMLOrder: "",
+		Name:               PluginName,
+		Enforce:            "pre",
+		Builtin:            "react",
+		Options:            opts,
+		Config:             p.config,
+		BuildStart:         p.buildStart,
+		ResolveID:          p.resolveID,
+		Load:               p.load,
+		Transform:          p.transform,
+		TransformIndexHTML: p.transformIndexHTML,
 	}
 }
 
@@ -458,8 +457,9 @@ func matchAny(res []*regexp.Regexp, s string) bool {
 }
 
 // loaderFor picks esbuild's loader for a file, and tells whether this plugin compiles it: always for
-// .jsx and .tsx; for other scripts only when they use JSX or hooks (they then need refresh code), as
-// @vitejs/plugin-react only refreshes such files.
+// .jsx and .tsx; for .js/.mjs/.ts/.mts only when they use JSX or call hooks (they then need refresh
+// code; @vitejs/plugin-react refreshes such files when they import the JSX runtime). CommonJS files
+// (.cjs, .cts) are never touched: the refresh code would make them ES modules.
 func (p *plugin) loaderFor(file, code string) (api.Loader, bool) {
 	ext := path.Ext(file)
 	usesRuntime := strings.Contains(code, p.opts.jsxImportSource+"/jsx-runtime") || strings.Contains(code, p.opts.jsxImportSource+"/jsx-dev-runtime")
@@ -469,9 +469,9 @@ func (p *plugin) loaderFor(file, code string) (api.Loader, bool) {
 		return api.LoaderJSX, true
 	case ".tsx":
 		return api.LoaderTSX, true
-	case ".ts", ".mts", ".cts":
+	case ".ts", ".mts":
 		return api.LoaderTS, usesRuntime || hooks
-	case ".js", ".mjs", ".cjs":
+	case ".js", ".mjs":
 		// JSX in .js files is accepted: the jsx loader reads every JavaScript file too.
 		return api.LoaderJSX, usesRuntime || hooks || jsxLikeRE.MatchString(code)
 	}

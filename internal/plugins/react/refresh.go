@@ -2,6 +2,7 @@ package react
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -27,6 +28,17 @@ import (
 //     one of React's) are returned by the getCustomHooks function so that their own signatures count;
 //     a custom hook that is not a top-level binding of the module (imported or declared) cannot be
 //     listed and sets forceReset, as does a "@refresh reset" comment anywhere in the file.
+//
+// The module is then wrapped as @vitejs/plugin-react wraps it. The prologue imports the runtime
+// (`import * as RefreshRuntime from "/@react-refresh"`) and, when import.meta.hot is there and we are
+// not in a web worker, checks that the preamble ran and points window.$RefreshReg$ and
+// window.$RefreshSig$ at this module while it runs. The epilogue registers the components, restores
+// the two globals, declares the module's own $RefreshReg$ and $RefreshSig$ (the calls above use these
+// local functions, so that a module also runs in a worker or without HMR) and, for a module that
+// registered a component, accepts its updates: the callback hands the old and new exports to
+// validateRefreshBoundaryAndEnqueueUpdate and invalidates the module when that returns a reason.
+// The literal `import.meta.hot.accept(` is what the dev server looks for to find self-accepting
+// modules.
 //
 // All insertions in the code are on a single line, so the source map only needs column shifts; the
 // prologue adds whole lines before the code and the epilogue lines after it.
@@ -136,7 +148,14 @@ type analyzer struct {
 }
 
 // addRefresh adds Fast Refresh registration, signatures and the HMR wrapper to js (esbuild's output).
-func addRefresh(js string, in refreshInput) (*refreshOutput, error) {
+func addRefresh(js string, in refreshInput) (out *refreshOutput, err error) {
+	defer func() {
+		// A construct the analysis does not expect must cost Fast Refresh for the module, not the
+		// server.
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("analysing the module: %v", r)
+		}
+	}()
 	ts, err := tokenize(js)
 	if err != nil {
 		return nil, err
@@ -151,7 +170,7 @@ func addRefresh(js string, in refreshInput) (*refreshOutput, error) {
 	a.findClassComponents()
 	a.walk()
 
-	out := a.out
+	out = a.out
 	out.Boundary = len(out.Registrations) > 0 || a.classComponent
 	if !out.Boundary && len(out.Signatures) == 0 {
 		return out, nil
@@ -261,7 +280,7 @@ func (a *analyzer) statement(i int) int {
 	case ts.is(i, "export") && ts.is(i+1, "default"):
 		k := i + 2
 		if ts.is(k, "function") || (ts.is(k, "async") && ts.is(k+1, "function")) {
-			return a.functionDeclaration(k, true)
+			return a.functionDeclaration(k)
 		}
 		if ts.is(k, "class") {
 			return a.next(k)
@@ -278,7 +297,7 @@ func (a *analyzer) statement(i int) int {
 		}
 		return i
 	case ts.is(i, "function") || (ts.is(i, "async") && ts.is(i+1, "function")):
-		return a.functionDeclaration(i, false)
+		return a.functionDeclaration(i)
 	case ts.is(i, "const") || ts.is(i, "let") || ts.is(i, "var"):
 		return a.variableDeclaration(i)
 	}
@@ -286,7 +305,7 @@ func (a *analyzer) statement(i int) int {
 }
 
 // functionDeclaration reads `[async] function [*] [Name](…) {…}` at i.
-func (a *analyzer) functionDeclaration(i int, isDefault bool) int {
+func (a *analyzer) functionDeclaration(i int) int {
 	fn, name := a.functionAt(i)
 	if fn == nil {
 		return i
@@ -675,8 +694,8 @@ func (a *analyzer) nestedFunctionEnd(i int) int {
 		for g < len(ts.toks) && !ts.is(g, "(") {
 			g++
 		}
-		if b := ts.match[g] + 1; g < len(ts.toks) && ts.is(b, "{") {
-			return ts.match[b] + 1
+		if g < len(ts.toks) && ts.is(ts.match[g]+1, "{") {
+			return ts.match[ts.match[g]+1] + 1
 		}
 	case ts.is(i, "=>"):
 		if ts.is(i+1, "{") {

@@ -369,7 +369,7 @@ const _s = 1, _c = 2;
 export const A = memo(() => { const [x] = useState(_s + _c); return <p>{x}</p>; });
 `)
 	code := c.result.Code
-	if !strings.Contains(code, "var _s2 = $RefreshSig$();") || !strings.Contains(code, "var _c3;") && !strings.Contains(code, "var _c2;") {
+	if !strings.Contains(code, "var _s2 = $RefreshSig$();") || !strings.Contains(code, "var _c2;") || !strings.Contains(code, "memo(_c2 = _s2(") {
 		t.Errorf("fresh names not used:\n%s", code)
 	}
 }
