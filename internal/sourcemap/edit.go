@@ -205,3 +205,10 @@ func encode(lines [][]segment) string {
 	}
 	return b.String()
 }
+
+// Segment is one decoded mapping with absolute values: generated column, then (when present) source
+// index, source line, source column and name index.
+type Segment = segment
+
+// Decode decodes a mappings string into lines of segments.
+func Decode(mappings string) [][]Segment { return decode(mappings) }
