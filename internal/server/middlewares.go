@@ -252,7 +252,19 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f string) {
 		w.Header().Set("Content-Type", ct)
 	}
 	w.Header().Set("Cache-Control", "no-cache")
-	http.ServeFile(w, r, f)
+	// ServeContent rather than ServeFile, which redirects .../index.html to .../.
+	file, err := os.Open(f)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil || st.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	http.ServeContent(w, r, f, st.ModTime(), file)
 }
 
 // sendError answers a failed module request: 404, 403 or a 500 whose error also goes to the browser

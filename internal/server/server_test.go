@@ -383,3 +383,28 @@ func TestHotFileWrittenWhileListening(t *testing.T) {
 		t.Errorf("hot file left after Close")
 	}
 }
+
+func TestAppTypes(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html":       "<html><head></head><body>home</body></html>",
+		"about/index.html": "<html><head></head><body>about</body></html>",
+	})
+	_, spa := newTestServer(t, root, nil)
+	if _, body, _ := get(t, spa, "/some/route", "Accept", "text/html"); !strings.Contains(body, "home") || !strings.Contains(body, "@vite/client") {
+		t.Errorf("spa fallback: %q", body)
+	}
+	_, mpa := newTestServer(t, root, func(c *config.UserConfig) { c.AppType = "mpa" })
+	if _, body, _ := get(t, mpa, "/about/", "Accept", "text/html"); !strings.Contains(body, "about") || !strings.Contains(body, "@vite/client") {
+		t.Errorf("mpa page: %q", body)
+	}
+	if code, _, _ := get(t, mpa, "/some/route", "Accept", "text/html"); code != 404 {
+		t.Errorf("mpa has no fallback: %d", code)
+	}
+	_, custom := newTestServer(t, root, func(c *config.UserConfig) { c.AppType = "custom" })
+	if code, body, _ := get(t, custom, "/index.html", "Accept", "text/html"); code != 200 || strings.Contains(body, "@vite/client") {
+		t.Errorf("custom serves HTML untouched: %d %q", code, body)
+	}
+	if code, _, _ := get(t, custom, "/", "Accept", "text/html"); code != 404 {
+		t.Errorf("custom has no index fallback: %d", code)
+	}
+}
