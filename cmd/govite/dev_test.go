@@ -61,7 +61,9 @@ func TestDevCommandServesAndRestartsOnConfigChange(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut lockedBuffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"dev", root, "--port", fmt.Sprint(port), "--strictPort"}, &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"dev", root, "--port", fmt.Sprint(port), "--strictPort"}, &out, &errOut)
+	}()
 	defer func() {
 		cancel()
 		<-done

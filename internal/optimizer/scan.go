@@ -3,6 +3,7 @@ package optimizer
 import (
 	"context"
 	"fmt"
+	"github.com/govite/govite/internal/fsresolve"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -120,6 +121,17 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 					return r, true
 				}
 			}
+			if !isBareImport(id) && !isInNodeModules(importer) {
+				if _, aliased := o.applyAlias(id); !aliased {
+					clean, query := splitQuery(id)
+					if p, ok := fsresolve.File(clean, resolveDir, o.extensions()); ok {
+						if query != "" {
+							p += "?" + query
+						}
+						return p, true
+					}
+				}
+			}
 			p, err := o.resolveWith(pb, id, resolveDir, importer, args.Kind)
 			if err != nil {
 				return "", false
@@ -127,7 +139,7 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 			return p, true
 		}
 		if isBareImport(id) {
-			if o.excluded(id) || id == "@vite/client" || id == "@vite/env" {
+			if o.excluded(id) || id == "@vite/client" || id == "@vite/env" || id == "vite/modulepreload-polyfill" {
 				return external(id)
 			}
 			mu.Lock()

@@ -35,6 +35,8 @@ type DevEnvironment struct {
 	config    *config.ResolvedConfig
 	resolver  *resolver
 	optimizer *optimizer.Optimizer // nil when dependencies are not pre-bundled
+	optReady  chan struct{}        // closed when the optimizer's first scan and bundle are done
+	optErr    error                // why that failed
 	steps     []transformStep
 	cssc      *css.Compiler
 
@@ -272,6 +274,9 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 		return code, "js", nil, nil
 	}
 	if e.optimizer != nil && e.optimizer.IsOptimizedFile(m.File) {
+		if err := e.waitOptimizer(ctx); err != nil {
+			return "", "", nil, err
+		}
 		if err := e.optimizer.Wait(ctx); err != nil {
 			return "", "", nil, err
 		}
@@ -350,3 +355,16 @@ type httpError struct {
 func (e *httpError) Error() string { return e.Msg }
 
 func notFound(url string) error { return &httpError{404, "not found: " + url} }
+
+// waitOptimizer waits for the optimizer's first run.
+func (e *DevEnvironment) waitOptimizer(ctx context.Context) error {
+	if e.optReady == nil {
+		return nil
+	}
+	select {
+	case <-e.optReady:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

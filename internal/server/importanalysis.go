@@ -162,7 +162,7 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 	case spec == modulePreloadPolyfillID:
 		id = "\x00" + modulePreloadPolyfillID + ".js"
 	case isBareImport(spec):
-		if dep, ok := e.optimizedDep(spec, importerFile); ok {
+		if dep, ok := e.optimizedDep(ctx, spec, importerFile); ok {
 			u := e.urlFromID(dep.File) + "?v=" + e.optimizer.BrowserHash()
 			node := e.ModuleGraph.ensure(removeQueryParams(u, "v"), dep.File, dep.File)
 			return &resolvedImport{url: base + strings.TrimPrefix(u, "/"), node: node, interop: dep.NeedsInterop}, nil
@@ -208,8 +208,8 @@ func isServedByServer(spec string) bool {
 
 // optimizedDep returns the pre-bundled dependency for a bare import, registering it when it is seen
 // for the first time (the optimizer then bundles it and the page reloads once).
-func (e *DevEnvironment) optimizedDep(spec, importer string) (*optimizer.DepInfo, bool) {
-	if e.optimizer == nil {
+func (e *DevEnvironment) optimizedDep(ctx context.Context, spec, importer string) (*optimizer.DepInfo, bool) {
+	if e.optimizer == nil || e.waitOptimizer(ctx) != nil || e.optErr != nil {
 		return nil, false
 	}
 	if dep, ok := e.optimizer.Lookup(spec); ok {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/fsresolve"
 )
 
 // resolver is esbuild's path resolver (package.json exports and browser fields, extensions, tsconfig
@@ -20,6 +21,8 @@ type resolver struct {
 	ctx     api.BuildContext
 	resolve func(path string, opts api.ResolveOptions) api.ResolveResult
 	aliases *config.AliasMatcher
+	// extensions are resolve.extensions, for the stat-based fast path of project files.
+	extensions []string
 }
 
 func newResolver(cfg *config.ResolvedConfig, platform api.Platform, conditions []string) (*resolver, error) {
@@ -50,6 +53,7 @@ func newResolver(cfg *config.ResolvedConfig, platform api.Platform, conditions [
 		return nil, fmt.Errorf("starting the resolver: %v", cerr.Errors)
 	}
 	r.ctx = c
+	r.extensions = exts
 	<-ready
 	return r, nil
 }
@@ -66,6 +70,14 @@ func (r *resolver) resolveFile(spec, importer string) (string, error) {
 	}
 	clean, query := splitQuery(spec)
 	dir := filepath.Dir(importer)
+	if !isInNodeModules(importer) {
+		if p, ok := fsresolve.File(clean, dir, r.extensions); ok {
+			if query != "" {
+				p += "?" + query
+			}
+			return p, nil
+		}
+	}
 	kind := api.ResolveJSImportStatement
 	res := r.resolve(clean, api.ResolveOptions{Kind: kind, ResolveDir: dir, Importer: importer, Namespace: "file"})
 	if len(res.Errors) > 0 {

@@ -169,10 +169,17 @@ func (s *Server) startOptimizer(ctx context.Context, force bool) error {
 		}
 		s.ws.Send(map[string]any{"type": "full-reload", "path": "*"})
 	}
-	if err := o.Init(ctx); err != nil {
-		return err
-	}
+	// The server listens while the dependencies are scanned and bundled (as Vite does); a request that
+	// needs them waits for optReady.
 	client.optimizer = o
+	client.optReady = make(chan struct{})
+	go func() {
+		defer close(client.optReady)
+		if err := o.Init(ctx); err != nil {
+			s.logger.Error("dependency pre-bundling failed; dependencies are served unbundled: " + err.Error())
+			client.optErr = err
+		}
+	}()
 	return nil
 }
 
