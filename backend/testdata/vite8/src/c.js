@@ -1,0 +1,2 @@
+import './c.css'
+export const c = 'c'

@@ -1,0 +1,3 @@
+import './e2.css'
+import { a } from './a.js'
+console.log('e2', a)

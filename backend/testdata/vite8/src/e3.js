@@ -1,0 +1,2 @@
+import { b } from './b.js'
+console.log('e3', b)
