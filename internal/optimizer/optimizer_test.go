@@ -708,7 +708,10 @@ func TestRegisterRebundle(t *testing.T) {
 	if reloads.Load() != 0 || o.BrowserHash() != hash {
 		t.Errorf("adding independent deps reloaded (%d) or changed the hash (%s → %s)", reloads.Load(), hash, o.BrowserHash())
 	}
-	if !strings.Contains(logs.String(), "dependencies optimized: late-cjs, late-pkg") {
+	// Usually one debounced run bundles both; on a loaded machine the second Register may come after
+	// the first run started, and then a second run follows. Either way both are reported.
+	if l := logs.String(); !strings.Contains(l, "dependencies optimized: late-cjs, late-pkg") &&
+		!(strings.Contains(l, "dependency optimized: late-pkg") && strings.Contains(l, "dependency optimized: late-cjs")) {
 		t.Errorf("logs:\n%s", logs)
 	}
 	if got := runModules(t, o, `import { late } from "late-pkg"; import { lateCjs } from "late-cjs"; import { a } from "lib-a"; globalThis.result = late + lateCjs + typeof a;`, nil); got != "2function" {
