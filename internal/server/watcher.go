@@ -13,7 +13,7 @@ import (
 
 // debounce is how long the watcher waits after the last event before it reports a batch: editors
 // write a file in several steps, and a formatter may save right after the user.
-const debounce = 30 * time.Millisecond
+const debounce = 50 * time.Millisecond
 
 // watcher watches the project root recursively (fsnotify watches single directories, so each folder is
 // added, and folders created later too), plus the folders of files served from outside root.
