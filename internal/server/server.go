@@ -46,18 +46,19 @@ type Server struct {
 	// ResolvedURLs are the URLs the server listens on, once Listen succeeded.
 	ResolvedURLs ResolvedURLs
 
-	opts     Options
-	plugins  []*config.Plugin
-	origin   string // server.origin, without trailing "/"
-	token    string
-	ws       *wsHub
-	watcher  *watcher
-	fs       *guard.FS
-	handler  http.Handler
-	logger   *slog.Logger
-	started  time.Time
-	httpSrv  *http.Server
-	listener net.Listener
+	opts      Options
+	optCancel context.CancelFunc
+	plugins   []*config.Plugin
+	origin    string // server.origin, without trailing "/"
+	token     string
+	ws        *wsHub
+	watcher   *watcher
+	fs        *guard.FS
+	handler   http.Handler
+	logger    *slog.Logger
+	started   time.Time
+	httpSrv   *http.Server
+	listener  net.Listener
 
 	mu       sync.Mutex
 	htmlProx map[string]string // inline <script type=module> bodies by proxy id
@@ -173,9 +174,11 @@ func (s *Server) startOptimizer(ctx context.Context, force bool) error {
 	// needs them waits for optReady.
 	client.optimizer = o
 	client.optReady = make(chan struct{})
+	initCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.optCancel = cancel
 	go func() {
 		defer close(client.optReady)
-		if err := o.Init(ctx); err != nil {
+		if err := o.Init(initCtx); err != nil && initCtx.Err() == nil {
 			s.logger.Error("dependency pre-bundling failed; dependencies are served unbundled: " + err.Error())
 			client.optErr = err
 		}
@@ -359,7 +362,13 @@ func (s *Server) Close() error {
 	if f := s.Config.Server.HotFile; f != "" && s.listener != nil {
 		os.Remove(f)
 	}
+	if s.optCancel != nil {
+		s.optCancel()
+	}
 	for _, env := range s.Environments {
+		if env.optReady != nil {
+			<-env.optReady // the first scan stops at the cancel; nothing writes to the cache after Close
+		}
 		if env.optimizer != nil {
 			env.optimizer.Close()
 		}
