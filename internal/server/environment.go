@@ -170,6 +170,13 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 	if m.Type == "css" || loader == "css" {
 		info.imports = append(info.imports, e.cssImportNodes(m)...)
 	}
+	// Vite's preTransformRequests: the modules this one imports statically will be asked for next;
+	// transforming them now overlaps the work with the browser's round trips.
+	for _, dep := range info.staticImports {
+		if dep.File != "" && !isInNodeModules(dep.File) && e.ModuleGraph.cached(dep) == nil {
+			go e.WarmupRequest(context.WithoutCancel(ctx), dep.URL)
+		}
+	}
 	pruned := e.ModuleGraph.updateModuleInfo(m, info)
 	if len(pruned) > 0 && e.Hot != nil {
 		e.prune(pruned)
