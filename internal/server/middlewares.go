@@ -64,7 +64,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	p, query, err := guard.CleanURLPath(r.URL.EscapedPath(), r.URL.RawQuery)
+	p, _, err := guard.CleanURLPath(r.URL.EscapedPath(), r.URL.RawQuery)
 	if err != nil {
 		http.Error(w, err.Error(), guard.Status(err))
 		return
@@ -79,7 +79,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	p = "/" + strings.TrimPrefix(p, cfg.Base)
 	rawQuery := r.URL.RawQuery
-	_ = query
 	url := p
 	if rawQuery != "" {
 		url += "?" + rawQuery

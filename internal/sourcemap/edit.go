@@ -212,3 +212,6 @@ type Segment = segment
 
 // Decode decodes a mappings string into lines of segments.
 func Decode(mappings string) [][]Segment { return decode(mappings) }
+
+// PutVLQ appends v to a mappings string as a base64 VLQ, for callers that build mappings themselves.
+func PutVLQ(b *strings.Builder, v int) { putVLQ(b, v) }

@@ -2,6 +2,7 @@ package ssr
 
 import (
 	"fmt"
+	"github.com/govite/govite/internal/sourcemap"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -60,10 +61,10 @@ func (g *mapGen) segment(srcLine, srcCol int) {
 	} else if g.haveSeg {
 		g.maps.WriteByte(',')
 	}
-	putVLQ(&g.maps, g.genCol-g.lastGenCol)
-	putVLQ(&g.maps, 0) // the only source
-	putVLQ(&g.maps, srcLine-g.lastSrcLine)
-	putVLQ(&g.maps, srcCol-g.lastSrcCol)
+	sourcemap.PutVLQ(&g.maps, g.genCol-g.lastGenCol)
+	sourcemap.PutVLQ(&g.maps, 0) // the only source
+	sourcemap.PutVLQ(&g.maps, srcLine-g.lastSrcLine)
+	sourcemap.PutVLQ(&g.maps, srcCol-g.lastSrcCol)
 	g.lastGenCol, g.lastSrcLine, g.lastSrcCol = g.genCol, srcLine, srcCol
 	g.segLine, g.segCol, g.haveSeg = g.genLine, g.genCol, true
 }
@@ -223,24 +224,4 @@ func utf16Len(r rune) int {
 		return 2
 	}
 	return 1
-}
-
-const base64Digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-
-func putVLQ(b *strings.Builder, v int) {
-	u := v << 1
-	if v < 0 {
-		u = (-v << 1) | 1
-	}
-	for {
-		d := u & 31
-		u >>= 5
-		if u > 0 {
-			d |= 32
-		}
-		b.WriteByte(base64Digits[d])
-		if u == 0 {
-			return
-		}
-	}
 }
