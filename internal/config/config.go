@@ -34,6 +34,18 @@ type UserConfig struct {
 	OptimizeDeps  OptimizeDeps    `js:"optimizeDeps"`
 	// Input is the top-level shorthand for build.rollupOptions.input.
 	Input *Input `js:"input"`
+	// Dev holds the dev options every environment inherits (Vite's top-level `dev`, the defaults of
+	// environments.*.dev). server.warmup.clientFiles and ssrFiles are the client's and ssr's warmup.
+	Dev DevEnvironmentOptions `js:"dev"`
+	// SSR is Vite's top-level `ssr`: the options of the `ssr` environment written the Vite 5 way. nil
+	// when not written; setting it (even to an empty struct) makes the ssr environment exist in build.
+	SSR *SSROptions `js:"ssr"`
+	// Environments are Vite's `environments`, in the order they were written (the order environments are
+	// built in). Every environment inherits the top-level options except those Vite keeps for the
+	// client (see Resolve).
+	Environments []NamedEnvironment `js:"environments"`
+	// Builder is Vite's `builder`: non-nil (even empty, the CLI's --app) builds every environment.
+	Builder *BuilderOptions `js:"builder"`
 
 	// Logger receives govite's log records; nil uses a text logger on stderr at LogLevel.
 	Logger *slog.Logger `js:"-"`
@@ -48,6 +60,16 @@ type ResolveOptions struct {
 	Dedupe     []string `js:"dedupe"`
 	// PreserveSymlinks keeps symlinked paths instead of their real paths.
 	PreserveSymlinks bool `js:"preserveSymlinks"`
+	// ExternalConditions are the conditions used when an externalized dependency is imported by a
+	// server environment (default DefaultExternalConditions).
+	ExternalConditions []string `js:"externalConditions"`
+	// External and NoExternal say which dependencies a server environment leaves to the runtime
+	// (Vite's resolve.external, resolve.noExternal; formerly ssr.external and ssr.noExternal).
+	External   ModuleList `js:"external"`
+	NoExternal ModuleList `js:"noExternal"`
+	// Builtins are the modules the environment's runtime provides (default: Node's built-in modules and
+	// node:/bun: ids for server environments, none for client ones). nil means the default.
+	Builtins []Pattern `js:"builtins"`
 }
 
 // Alias is one entry of resolve.alias. Find is either a plain string, which matches a whole specifier or
@@ -114,6 +136,13 @@ type BuildOptions struct {
 	ReportCompressedSize  *bool          `js:"reportCompressedSize"`  // default true
 	ChunkSizeWarningLimit *int           `js:"chunkSizeWarningLimit"` // kB, default 500
 	CopyPublicDir         *bool          `js:"copyPublicDir"`         // default true
+	// EmitAssets writes the assets of the build (default: true for client environments only).
+	EmitAssets *bool `js:"emitAssets"`
+	// SSREmitAssets is build.ssrEmitAssets: the ssr environment emits assets too.
+	SSREmitAssets *bool `js:"ssrEmitAssets"`
+	// CreateEnvironment creates the build environment (Vite's build.createEnvironment); nil uses
+	// govite's. Only the client environment inherits the top-level one.
+	CreateEnvironment CreateBuildEnvironmentFunc `js:"createEnvironment"`
 	// SSRInput is `build.ssr: true`: an SSR build of the configured input (SSR names an entry instead).
 	SSRInput bool `js:"-"`
 }
@@ -173,6 +202,9 @@ type ConfigEnv struct {
 	Mode       string
 	IsSsrBuild bool
 	IsPreview  bool
+	// IsSsrTargetWebworker is set for configEnvironment hooks of the ssr environment when ssr.target is
+	// "webworker".
+	IsSsrTargetWebworker bool
 }
 
 // ServerOptions is Vite's `server`.

@@ -67,10 +67,15 @@ func (d *decoder) decodeStruct(o *jsObject, rv reflect.Value, path string) {
 		if v == nil {
 			continue // undefined and null leave the option unset
 		}
-		if dec, ok := specialDecoders[p]; ok {
+		key := optionKey(p)
+		if dec, ok := specialDecoders[key]; ok {
 			var field reflect.Value
-			if i, ok := fields[k]; ok {
+			i, hasField := fields[k]
+			if hasField {
 				field = rv.Field(i)
+			} else if !fieldlessDecoders[key] {
+				d.unsupported(p, v)
+				continue
 			}
 			dec(d, v, field, rv, p)
 			continue
@@ -84,10 +89,65 @@ func (d *decoder) decodeStruct(o *jsObject, rv reflect.Value, path string) {
 	}
 }
 
+// optionKey is the name of the option at path as the top level spells it: the options of an
+// environment ("environments.edge.build.outDir") are decoded as their top-level counterparts
+// ("build.outDir").
+func optionKey(path string) string {
+	rest, ok := strings.CutPrefix(path, "environments")
+	if !ok {
+		return path
+	}
+	switch {
+	case strings.HasPrefix(rest, "."):
+		rest = rest[1:]
+		i := strings.IndexAny(rest, ".[")
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i:]
+	case strings.HasPrefix(rest, "["):
+		end := strings.Index(rest, `"]`)
+		if end < 0 {
+			return path
+		}
+		rest = rest[end+2:]
+	default:
+		return path
+	}
+	return strings.TrimPrefix(rest, ".")
+}
+
+// fieldlessDecoders are special decoders that set their parent rather than a field of their own.
+var fieldlessDecoders = map[string]bool{"build.ssr": true}
+
+// topLevelOnly reports whether key names an option that exists at the top level (so, under
+// environments, one that is not per environment).
+func topLevelOnly(key string) bool {
+	t := reflect.TypeFor[UserConfig]()
+	for _, part := range strings.Split(key, ".") {
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		i, ok := jsFields(t)[part]
+		if !ok {
+			return false
+		}
+		t = t.Field(i).Type
+	}
+	return true
+}
+
 // unsupported warns about an option govite ignores. For some containers each option inside is named, so
 // that the warning says exactly what is lost.
 func (d *decoder) unsupported(path string, v any) {
-	if o, ok := v.(*jsObject); ok && namedUnsupportedContainers[path] {
+	if key := optionKey(path); key != path && key != "" && topLevelOnly(key) {
+		d.warnf("%s is not a per-environment option (Vite ignores it there); it is ignored: set %s at the top level", path, key)
+		return
+	}
+	if o, ok := v.(*jsObject); ok && namedUnsupportedContainers[optionKey(path)] {
 		for _, k := range o.keys {
 			if o.vals[k] != nil {
 				d.unsupported(joinPath(path, k), o.vals[k])
@@ -106,6 +166,21 @@ var namedUnsupportedContainers = map[string]bool{
 
 func (d *decoder) decodeValue(v any, field reflect.Value, path string) {
 	t := field.Type()
+	switch t {
+	case reflect.TypeFor[ModuleList]():
+		if l, ok := d.moduleList(v, path); ok {
+			field.Set(reflect.ValueOf(l))
+		}
+		return
+	case reflect.TypeFor[[]Pattern]():
+		if ps, ok := d.patterns(v, path); ok {
+			field.Set(reflect.ValueOf(ps))
+		}
+		return
+	case reflect.TypeFor[CreateDevEnvironmentFunc](), reflect.TypeFor[CreateBuildEnvironmentFunc](), reflect.TypeFor[BuildAppFunc]():
+		d.function(v, field, path)
+		return
+	}
 	switch t.Kind() {
 	case reflect.String:
 		s, ok := v.(string)
@@ -455,6 +530,10 @@ func init() {
 		"server.proxy":          decodeProxy,
 		"server.hmr":            decodeHMR,
 		"optimizeDeps.disabled": decodeOptimizeDepsDisabled,
+		"environments":          decodeEnvironments,
+		"consumer":              oneOf("client", "server"),
+		"dev.runner":            oneOf("engine", "node"),
+		"ssr.target":            oneOf("node", "webworker"),
 		"css.modules": func(d *decoder, v any, field, _ reflect.Value, path string) {
 			switch v := v.(type) {
 			case bool:

@@ -234,8 +234,6 @@ func TestDecodeOptions(t *testing.T) {
 			check: func(t *testing.T, c *UserConfig) {},
 			warnings: []string{
 				"preview is not supported by govite yet; it is ignored",
-				"ssr is not supported by govite yet; it is ignored",
-				"environments is not supported by govite yet; it is ignored",
 				"worker is not supported by govite yet; it is ignored",
 				"experimental is not supported by govite yet; it is ignored",
 				"build.rollupOptions.output.manualChunks is not supported by govite yet; it is ignored",

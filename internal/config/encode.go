@@ -37,6 +37,9 @@ func encodeField(f, parent reflect.Value, path string) any {
 	if v, ok := encodeServerField(f, parent, path); ok {
 		return v
 	}
+	if v, ok := encodeByType(f); ok {
+		return v
+	}
 	switch path {
 	case "publicDir":
 		if f.IsNil() {
@@ -221,7 +224,7 @@ func encodeInput(in *Input) any {
 // goToTree turns plain Go values (define values, plugin options) into tree values.
 func goToTree(v any) any {
 	switch v := v.(type) {
-	case nil, bool, float64, string, *RegExp, *jsObject, *jsFunction, goStringFunc:
+	case nil, bool, float64, string, *RegExp, *jsObject, *jsFunction, goStringFunc, goValue:
 		return v
 	case int:
 		return float64(v)
@@ -304,7 +307,37 @@ func resolvedConfigTree(rc *ResolvedConfig) *jsObject {
 	} else {
 		o.set("esbuild", encodeStruct(reflect.ValueOf(rc.Esbuild), "esbuild"))
 	}
-	b := rc.Build
+	o.set("build", buildTree(rc.Build))
+	plugins := make([]any, 0, len(rc.Plugins))
+	for _, p := range rc.Plugins {
+		po := newJSObject()
+		po.set("name", p.Name)
+		if p.Enforce != "" {
+			po.set("enforce", p.Enforce)
+		}
+		plugins = append(plugins, po)
+	}
+	o.set("plugins", plugins)
+	o.set("server", serverTree(rc.Server))
+	o.set("optimizeDeps", encodeStruct(reflect.ValueOf(rc.OptimizeDeps), "optimizeDeps"))
+	envs := newJSObject()
+	for _, name := range rc.EnvironmentOrder {
+		if re := rc.Environments[name]; re != nil {
+			envs.set(name, environmentTree(re))
+		}
+	}
+	o.set("environments", envs)
+	if rc.Builder != nil {
+		bo := newJSObject()
+		bo.set("sharedConfigBuild", rc.Builder.SharedConfigBuild)
+		bo.set("sharedPlugins", rc.Builder.SharedPlugins)
+		o.set("builder", bo)
+	}
+	return o
+}
+
+// buildTree is the JS view of resolved build options.
+func buildTree(b ResolvedBuildOptions) *jsObject {
 	build := newJSObject()
 	build.set("outDir", b.OutDir)
 	build.set("assetsDir", b.AssetsDir)
@@ -353,20 +386,7 @@ func resolvedConfigTree(rc *ResolvedConfig) *jsObject {
 	build.set("reportCompressedSize", b.ReportCompressedSize)
 	build.set("chunkSizeWarningLimit", float64(b.ChunkSizeWarningLimit))
 	build.set("copyPublicDir", b.CopyPublicDir)
-	o.set("build", build)
-	plugins := make([]any, 0, len(rc.Plugins))
-	for _, p := range rc.Plugins {
-		po := newJSObject()
-		po.set("name", p.Name)
-		if p.Enforce != "" {
-			po.set("enforce", p.Enforce)
-		}
-		plugins = append(plugins, po)
-	}
-	o.set("plugins", plugins)
-	o.set("server", serverTree(rc.Server))
-	o.set("optimizeDeps", encodeStruct(reflect.ValueOf(rc.OptimizeDeps), "optimizeDeps"))
-	return o
+	return build
 }
 
 func fileOrFalse(s string) any {
@@ -424,6 +444,8 @@ func (vm *jsVM) toJS(v any) goja.Value {
 		return goja.Undefined()
 	case goStringFunc:
 		return vm.goFuncJS(v)
+	case goValue:
+		return vm.goValueJS(v)
 	case jsOther:
 		return goja.Undefined()
 	default:

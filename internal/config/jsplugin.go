@@ -20,7 +20,10 @@ import (
 // lock is only released while the promise waits on Go work; see jsVM).
 
 // supportedHooks are the hooks bridged to Plugin fields.
-var supportedHooks = []string{"config", "configResolved", "buildStart", "resolveId", "load", "transform", "buildEnd", "transformIndexHtml"}
+var supportedHooks = []string{
+	"config", "configEnvironment", "configResolved", "buildStart", "resolveId", "load", "transform", "buildEnd",
+	"transformIndexHtml", "hotUpdate", "buildApp",
+}
 
 // unsupportedHooks are Vite and Rollup hooks govite does not call yet: a plugin that has one gets a
 // warning that names it.
@@ -29,15 +32,15 @@ var unsupportedHooks = []string{
 	"writeBundle", "closeBundle", "banner", "footer", "intro", "outro", "resolveDynamicImport",
 	"resolveFileUrl", "resolveImportMeta", "renderDynamicImport", "renderError", "moduleParsed",
 	"watchChange", "closeWatcher", "shouldTransformCachedModule", "onLog", "configureServer",
-	"configurePreviewServer", "handleHotUpdate", "hotUpdate", "applyToEnvironment", "buildApp",
-	"configEnvironment",
+	"configurePreviewServer", "handleHotUpdate",
 }
 
 // pluginProps are plugin properties that are not hooks.
+// applyToEnvironment is one of them: a plain function, bridged by pluginFromJS.
 var pluginProps = map[string]bool{
 	"name": true, "enforce": true, "apply": true, "api": true, "version": true, "meta": true,
 	"sharedDuringBuild": true, "perEnvironmentStartEndDuringDev": true,
-	"perEnvironmentWatchChangeDuringDev": true, "cacheKey": true,
+	"perEnvironmentWatchChangeDuringDev": true, "cacheKey": true, "applyToEnvironment": true,
 }
 
 func isSet(v goja.Value) bool {
@@ -126,8 +129,24 @@ func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin
 		}
 	}
 
+	if a := obj.Get("applyToEnvironment"); isSet(a) {
+		fn, ok := goja.AssertFunction(a)
+		if !ok {
+			return nil, fmt.Errorf("%s (%s): applyToEnvironment must be a function, got %s", where, at, describeJS(a))
+		}
+		p.ApplyToEnvironment = vm.bridgeApplyToEnvironment(label, fn, obj)
+	}
 	if h := hooks["config"]; h != nil {
 		p.Config = vm.bridgeConfig(label, h)
+	}
+	if h := hooks["configEnvironment"]; h != nil {
+		p.ConfigEnvironment = vm.bridgeConfigEnvironment(label, h)
+	}
+	if h := hooks["hotUpdate"]; h != nil {
+		p.HotUpdate = vm.bridgeHotUpdate(label, h)
+	}
+	if h := hooks["buildApp"]; h != nil {
+		p.BuildApp = vm.bridgeBuildApp(h.fn, label, "")
 	}
 	if h := hooks["configResolved"]; h != nil {
 		p.ConfigResolved = func(rc *ResolvedConfig) error {
@@ -774,13 +793,16 @@ func (vm *jsVM) hookThis(pc *PluginContext, plugin string) *goja.Object {
 		})
 	})
 	if pc != nil {
-		env := rt.NewObject()
-		_ = env.Set("name", pc.Environment)
-		if pc.Config != nil {
-			_ = env.Set("mode", pc.Config.Mode)
-			_ = env.Set("config", vm.resolvedJS(pc.Config))
+		env := pc.Environment
+		switch {
+		case env == nil:
+			env = &Environment{Config: pc.Config}
+		case env.Config == nil && pc.Config != nil:
+			e := *env
+			e.Config = pc.Config
+			env = &e
 		}
-		_ = o.Set("environment", env)
+		_ = o.Set("environment", vm.environmentJS(env))
 	}
 	return o
 }

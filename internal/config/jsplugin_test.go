@@ -74,7 +74,7 @@ func TestJSPluginResolveLoadTransform(t *testing.T) {
   },
 }]`)
 	p := ps["p"]
-	pc := &PluginContext{Environment: "client"}
+	pc := &PluginContext{Environment: &Environment{Name: "client"}}
 	resolveTests := []struct {
 		source, importer string
 		opts             ResolveIDOptions
@@ -154,10 +154,10 @@ func TestJSPluginContext(t *testing.T) {
 		if !skipSelf {
 			t.Error("skipSelf not passed")
 		}
-		return inner.ResolveID(&PluginContext{Environment: "client", Host: host}, source, importer, ResolveIDOptions{})
+		return inner.ResolveID(&PluginContext{Environment: &Environment{Name: "client"}, Host: host}, source, importer, ResolveIDOptions{})
 	}
 	rc := &ResolvedConfig{Root: "/root", Command: "serve", Mode: "development"}
-	pc := &PluginContext{Environment: "ssr", Config: rc, Host: host}
+	pc := &PluginContext{Environment: &Environment{Name: "ssr"}, Config: rc, Host: host}
 	got, err := outer.ResolveID(pc, "outer:x", "/imp.js", ResolveIDOptions{})
 	if err != nil {
 		t.Fatal(err)

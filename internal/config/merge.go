@@ -2,6 +2,7 @@ package config
 
 import (
 	"reflect"
+	"slices"
 )
 
 // Merge returns override deep-merged into base with the semantics of Vite's mergeConfig: options set in
@@ -13,6 +14,8 @@ import (
 // override leave base's value. Options that are a single value or a list in a config file (envPrefix,
 // build.target, build.rollupOptions.external) are replaced, not concatenated, when override sets them.
 // A build input is replaced unless both inputs are named entries ({ name: path }), which are merged.
+// Environments are merged by name (new ones appended, in order); resolve.external and noExternal
+// become `true` when either side is `true`, and are concatenated otherwise.
 //
 // Neither argument is modified; either may be nil.
 func Merge(base, override *UserConfig) *UserConfig {
@@ -71,6 +74,12 @@ func mergeValue(dst, src reflect.Value, path string) {
 		return
 	case []ProxyRule:
 		mergeProxy(dst, v, path)
+		return
+	case ModuleList:
+		mergeModuleList(dst, v)
+		return
+	case []NamedEnvironment:
+		mergeEnvironments(dst, v)
 		return
 	}
 
@@ -226,4 +235,42 @@ func mergeDisableable[T any](dst reflect.Value, v *T, disabled func(*T) bool, pa
 	merged := *cur
 	mergeStruct(reflect.ValueOf(&merged).Elem(), reflect.ValueOf(v).Elem(), path)
 	dst.Set(reflect.ValueOf(&merged))
+}
+
+func reflectValue[T any](p *T) reflect.Value { return reflect.ValueOf(p).Elem() }
+
+// mergeModuleList merges resolve.external / noExternal: `true` on either side wins, lists are
+// concatenated.
+func mergeModuleList(dst reflect.Value, v ModuleList) {
+	cur := dst.Interface().(ModuleList)
+	switch {
+	case v.All || cur.All:
+		dst.Set(reflect.ValueOf(ModuleList{All: true}))
+	case v.Patterns != nil:
+		p := make([]Pattern, 0, len(cur.Patterns)+len(v.Patterns))
+		p = append(append(p, cur.Patterns...), v.Patterns...)
+		dst.Set(reflect.ValueOf(ModuleList{Patterns: p}))
+	}
+}
+
+// mergeEnvironments merges `environments` by name: an environment of override that base has too is
+// merged into base's (which keeps its place); new ones are appended.
+func mergeEnvironments(dst reflect.Value, v []NamedEnvironment) {
+	if v == nil {
+		return
+	}
+	cur := dst.Interface().([]NamedEnvironment)
+	out := make([]NamedEnvironment, 0, len(cur)+len(v))
+	for _, e := range cur {
+		out = append(out, NamedEnvironment{Name: e.Name, Options: *MergeEnvironment(nil, &e.Options)})
+	}
+	for _, e := range v {
+		i := slices.IndexFunc(out, func(b NamedEnvironment) bool { return b.Name == e.Name })
+		if i < 0 {
+			out = append(out, NamedEnvironment{Name: e.Name, Options: *MergeEnvironment(nil, &e.Options)})
+			continue
+		}
+		out[i].Options = *MergeEnvironment(&out[i].Options, &e.Options)
+	}
+	dst.Set(reflect.ValueOf(out))
 }

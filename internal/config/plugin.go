@@ -1,5 +1,7 @@
 package config
 
+import "context"
+
 // Plugin is a govite plugin: Vite's plugin object as a Go struct of optional hooks. A hook left nil is
 // skipped. Hooks that can answer (ResolveID, Load, Transform) return nil to let the next plugin answer.
 // Every hook receives a *PluginContext that names the environment it runs for.
@@ -16,8 +18,28 @@ type Plugin struct {
 	// Config may change the user config before it is resolved; it returns a partial config that is
 	// merged into it (mergeConfig semantics), or nil.
 	Config func(cfg *UserConfig, env ConfigEnv) (*UserConfig, error)
+	// ConfigEnvironment may change one environment's options before they are resolved (Vite's
+	// configEnvironment). It is called for every environment, in order, after the Config hooks, with
+	// the environment's options already merged over the top-level defaults; it may change opts in place
+	// or return a partial that is merged into them (mergeConfig semantics), or nil.
+	ConfigEnvironment func(name string, opts *EnvironmentOptions, env ConfigEnv) (*EnvironmentOptions, error)
 	// ConfigResolved sees the final config.
 	ConfigResolved func(cfg *ResolvedConfig) error
+
+	// ApplyToEnvironment decides whether the plugin is used in an environment (Vite's
+	// applyToEnvironment). A non-nil replace (even empty) replaces the plugin there by those plugins;
+	// otherwise apply says whether the plugin is used. See PluginsForEnvironment and
+	// PerEnvironmentPlugin.
+	ApplyToEnvironment func(env *Environment) (apply bool, replace []*Plugin)
+
+	// HotUpdate sees a file change in dev, once per environment (Vite's hotUpdate): it returns nil to
+	// keep opts.Modules, or the modules (ids) to update instead; an empty non-nil list means the
+	// plugin handled the change (sent its own event through ctx.Environment.Hot, say) and nothing is
+	// updated.
+	HotUpdate func(ctx *PluginContext, opts *HotUpdateOptions) ([]string, error)
+
+	// BuildApp runs when the whole app is built (Vite's buildApp hook; see RunBuildApp for the order).
+	BuildApp func(ctx context.Context, b AppBuilder) error
 
 	BuildStart func(ctx *PluginContext) error
 	ResolveID  func(ctx *PluginContext, source, importer string, opts ResolveIDOptions) (*ResolveIDResult, error)
@@ -50,9 +72,19 @@ type Plugin struct {
 // PluginContext is the `this` of Vite's hooks: it names the environment and lets a hook call back into
 // the pipeline.
 type PluginContext struct {
-	Environment string // "client", "ssr", ...
+	// Environment is Vite's this.environment: the environment the hook runs for. It may be nil for
+	// hooks called outside any environment.
+	Environment *Environment
 	Config      *ResolvedConfig
 	Host        PluginHost
+}
+
+// EnvironmentName is the name of the environment the hook runs for, "" when there is none.
+func (c *PluginContext) EnvironmentName() string {
+	if c == nil || c.Environment == nil {
+		return ""
+	}
+	return c.Environment.Name
 }
 
 // PluginHost is what the pipeline offers to hooks through PluginContext.

@@ -40,8 +40,17 @@ type ResolveConfigOptions struct {
 //  3. plugins are flattened, filtered by apply and sorted by enforce (pre, normal, post);
 //  4. the mode is inline's, else the config's, else the default;
 //  5. the plugins' config hooks run in order, each result merged into the config;
-//  6. the mode's .env files are read and the defaults applied;
-//  7. the plugins' configResolved hooks run.
+//  6. the environments are completed (client always; ssr in dev, and in build when configured), each
+//     merged over the top-level options it inherits, and the configEnvironment hooks run;
+//  7. the mode's .env files are read and the defaults applied, the environments' included;
+//  8. the plugins' configResolved hooks run.
+//
+// What an environment inherits (Vite 8's getDefaultEnvironmentOptions): define, resolve except
+// conditions and mainFields, dev and build; the client also inherits input, resolve.conditions,
+// resolve.mainFields and optimizeDeps, and is the only one to inherit dev.createEnvironment,
+// dev.warmup and build.createEnvironment. server.warmup.clientFiles and ssrFiles become the client's
+// and ssr's dev.warmup, and the top-level ssr options (external, noExternal, resolve.*, optimizeDeps)
+// are merged under environments.ssr's own.
 //
 // Problems that do not stop the build (ignored options and hooks, ...) are collected in Warnings and
 // logged once through the Logger.
@@ -126,7 +135,7 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 	}
 	plugins = SortPlugins(plugins)
 
-	for _, p := range plugins {
+	for _, p := range SortPluginsByHook(plugins, "config") {
 		if p.Config == nil {
 			continue
 		}
@@ -140,6 +149,28 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 			cfg = Merge(cfg, partial)
 			cfg.Plugins = kept
 		}
+	}
+	drainVM()
+
+	// Environments: completed, merged over the top-level defaults, then the configEnvironment hooks.
+	ssrBuild := opts.IsSsrBuild || cfg.Build.SSR != "" || cfg.Build.SSRInput
+	if cfg.SSR != nil {
+		switch cfg.SSR.Target {
+		case "", "node", "webworker":
+		default:
+			return nil, fmt.Errorf("ssr.target: expected 'node' or 'webworker', got %q", cfg.SSR.Target)
+		}
+	}
+	webworker := cfg.SSR != nil && cfg.SSR.Target == "webworker"
+	for _, e := range cfg.Environments {
+		if err := checkEnvironment(e.Name, &e.Options); err != nil {
+			return nil, err
+		}
+	}
+	envs := environmentsFor(cfg, command, command == "build" && ssrBuild)
+	if err := runConfigEnvironmentHooks(envs, plugins, env, webworker); err != nil {
+		drainVM()
+		return nil, err
 	}
 	drainVM()
 
@@ -258,10 +289,48 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 		return nil, fmt.Errorf("logLevel: expected 'info', 'warn', 'error' or 'silent', got %q", rc.LogLevel)
 	}
 
-	ssrBuild := opts.IsSsrBuild || cfg.Build.SSR != "" || cfg.Build.SSRInput
-	rc.Build = resolveBuild(&cfg.Build, cfg.Input, root, ssrBuild)
+	// The top-level options that stand for the client environment (Vite sets resolve.conditions and
+	// mainFields from it, and optimizeDeps is the client's).
+	var client, legacy *EnvironmentOptions
+	for i := range envs {
+		switch envs[i].Name {
+		case "client":
+			client = &envs[i].Options
+		case "ssr":
+			if command == "build" && ssrBuild {
+				legacy = &envs[i].Options
+			}
+		}
+	}
+	if legacy == nil {
+		legacy = client
+	}
+	rc.Resolve.Conditions = slices.Clone(client.Resolve.Conditions)
+	rc.Resolve.MainFields = slices.Clone(client.Resolve.MainFields)
+	legacyInput := legacy.Input
+	if legacyInput == nil {
+		legacyInput = cfg.Input
+	}
+	rc.Build = resolveBuild(&legacy.Build, legacyInput, root, ssrBuild || legacy.Build.SSR != "" || legacy.Build.SSRInput, "")
+	if legacy != client && legacy.Build.SSREmitAssets != nil && *legacy.Build.SSREmitAssets {
+		rc.Build.EmitAssets = true
+	}
 	rc.Server = resolveServer(&cfg.Server, root, w)
-	rc.OptimizeDeps = resolveOptimizeDeps(cfg.OptimizeDeps)
+	rc.OptimizeDeps = resolveOptimizeDeps(client.OptimizeDeps)
+
+	rc.Environments = make(map[string]*ResolvedEnvironmentOptions, len(envs))
+	for _, e := range envs {
+		re, err := resolveEnvironment(rc, e.Name, &e.Options, webworker && e.Name == "ssr")
+		if err != nil {
+			return nil, err
+		}
+		rc.Environments[e.Name] = re
+		rc.EnvironmentOrder = append(rc.EnvironmentOrder, e.Name)
+	}
+	if cfg.Builder != nil {
+		b := *cfg.Builder
+		rc.Builder = &b
+	}
 
 	rc.Logger = cfg.Logger
 	if rc.Logger == nil {
@@ -285,8 +354,9 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 	return rc, nil
 }
 
-// resolveBuild applies the defaults of build.*.
-func resolveBuild(b *BuildOptions, topInput *Input, root string, ssrBuild bool) ResolvedBuildOptions {
+// resolveBuild applies the defaults of build.* for an environment of consumer ("client" or "server"),
+// or, with consumer "", for the top-level (legacy) build, whose defaults follow ssrBuild.
+func resolveBuild(b *BuildOptions, topInput *Input, root string, ssrBuild bool, consumer string) ResolvedBuildOptions {
 	or := func(p *bool, def bool) bool {
 		if p != nil {
 			return *p
@@ -315,9 +385,18 @@ func resolveBuild(b *BuildOptions, topInput *Input, root string, ssrBuild bool) 
 	if b.ChunkSizeWarningLimit != nil {
 		rb.ChunkSizeWarningLimit = *b.ChunkSizeWarningLimit
 	}
-	// Vite does not minify SSR builds unless asked to.
-	rb.Minify = or(b.Minify, !ssrBuild)
-	rb.CSSMinify = or(b.CSSMinify, rb.Minify)
+	// Vite does not minify SSR builds (server environments) unless asked to; it minifies their CSS.
+	switch consumer {
+	case "":
+		rb.Minify = or(b.Minify, !ssrBuild)
+		rb.CSSMinify = or(b.CSSMinify, rb.Minify)
+		rb.EmitAssets = or(b.EmitAssets, !ssrBuild)
+	default:
+		rb.Minify = or(b.Minify, consumer != "server")
+		rb.CSSMinify = or(b.CSSMinify, consumer == "server" || rb.Minify)
+		rb.EmitAssets = or(b.EmitAssets, consumer == "client")
+	}
+	rb.CreateEnvironment = b.CreateEnvironment
 
 	for _, t := range b.Target {
 		if t == "modules" || t == "baseline-widely-available" {

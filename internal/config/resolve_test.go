@@ -43,15 +43,16 @@ func TestResolveDefaults(t *testing.T) {
 		Build: ResolvedBuildOptions{
 			OutDir: filepath.Join(root, "dist"), AssetsDir: "assets", AssetsInlineLimit: 4096, CSSCodeSplit: true,
 			CSSMinify: true, Minify: true, Target: DefaultTarget, ModulePreload: true, ModulePreloadPolyfill: true,
-			Write: true, ReportCompressedSize: true, ChunkSizeWarningLimit: 500, CopyPublicDir: true,
+			Write: true, ReportCompressedSize: true, ChunkSizeWarningLimit: 500, CopyPublicDir: true, EmitAssets: true,
 		},
+		EnvironmentOrder: []string{"client"},
 		Server: ResolvedServerOptions{
 			Host: "localhost", Port: 5173, Cors: CORSOptions{OriginRegexps: []string{DefaultAllowedOrigins}},
 			HMR: HMROptions{Overlay: Bool(true)}, FSStrict: true, FSAllow: []string{root}, FSDeny: DefaultFSDeny,
 		},
 	}
-	// Fields that depend on the machine or are checked elsewhere.
-	rc.Env, rc.Logger, rc.Define = nil, nil, nil
+	// Fields that depend on the machine or are checked elsewhere (environments: environment_test.go).
+	rc.Env, rc.Logger, rc.Define, rc.Environments = nil, nil, nil, nil
 	if len(rc.Plugins) == 0 {
 		rc.Plugins = nil
 	}

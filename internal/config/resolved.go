@@ -30,9 +30,22 @@ type ResolvedConfig struct {
 	AppType       string
 	LogLevel      string
 
+	// Build is the client environment's build options (the ssr environment's in an SSR build), as
+	// Vite's legacy build uses them. Define, Resolve and the rest above are the top-level options, as
+	// written with defaults applied; Resolve.Conditions and MainFields are the client environment's as
+	// written (without the per-consumer defaults, which Environments has).
 	Build        ResolvedBuildOptions
 	Server       ResolvedServerOptions
-	OptimizeDeps OptimizeDeps
+	OptimizeDeps OptimizeDeps // the client environment's
+
+	// Environments are the resolved options of every environment, by name; EnvironmentOrder lists
+	// their names in order (the build order). client always exists; ssr exists in dev, and in build when
+	// configured (environments.ssr, the top-level ssr options, build.ssr or an SSR build).
+	Environments     map[string]*ResolvedEnvironmentOptions
+	EnvironmentOrder []string
+	// Builder is the `builder` option (nil when not set): non-nil asks for building the whole app
+	// (every environment, see RunBuildApp) instead of the client (or, for an SSR build, ssr) alone.
+	Builder *BuilderOptions
 
 	// Plugins are the user's and the built-in plugins, in hook order: pre, normal, post.
 	Plugins []*Plugin
@@ -67,8 +80,13 @@ type ResolvedBuildOptions struct {
 	ReportCompressedSize  bool
 	ChunkSizeWarningLimit int
 	CopyPublicDir         bool
-	// SSRBuild is true for an SSR build: build.ssr set (an entry or true) or an SSR build asked for.
+	// SSRBuild is true for an SSR build: build.ssr set (an entry or true) or an SSR build asked for;
+	// for an environment, also the default of server consumers.
 	SSRBuild bool
+	// EmitAssets writes the build's assets (default: client consumers, or not an SSR build).
+	EmitAssets bool
+	// CreateEnvironment is build.createEnvironment, nil for govite's default.
+	CreateEnvironment CreateBuildEnvironmentFunc
 }
 
 // DefaultTarget is Vite's default build.target ("baseline-widely-available" in Vite 8).

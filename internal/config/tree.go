@@ -87,7 +87,7 @@ func jsTypeName(v any) string {
 		return "object"
 	case *RegExp:
 		return "RegExp"
-	case *jsFunction:
+	case *jsFunction, goValue:
 		return "function"
 	case *Plugin:
 		return "plugin"
@@ -117,7 +117,7 @@ func plainValue(v any, path string, bad func(path, kind string)) any {
 			out = append(out, plainValue(e, fmt.Sprintf("%s[%d]", path, i), bad))
 		}
 		return out
-	case *jsFunction, jsOther, *Plugin:
+	case *jsFunction, jsOther, *Plugin, goValue:
 		if bad != nil {
 			bad(path, jsTypeName(v))
 		}

@@ -67,6 +67,15 @@ type jsVM struct {
 	resolvedObjs map[*ResolvedConfig]*goja.Object
 	// goFuncs are the JS functions made of Go functions for config hooks (see goFuncJS).
 	goFuncs map[*goja.Object]goStringFunc
+	// goValues are the JS stand-ins of Go functions given to config hooks (see goValueJS).
+	goValues map[*goja.Object]any
+	// envObjs caches the JS view of an environment's config (this.environment.config).
+	envObjs map[envKey]*goja.Object
+}
+
+type envKey struct {
+	rc   *ResolvedConfig
+	name string
 }
 
 type jsTimer struct {

@@ -5,6 +5,7 @@ package plugin
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sync"
 
@@ -13,21 +14,33 @@ import (
 
 // Container runs the plugins of one environment.
 type Container struct {
-	Environment string
+	// Environment is the environment the hooks run for (their ctx.Environment). A dev server sets its
+	// Hot after New.
+	Environment *config.Environment
 	Config      *config.ResolvedConfig
-	Plugins     []*config.Plugin
+	// Plugins are the environment's plugins (see config.PluginsForEnvironment).
+	Plugins []*config.Plugin
 
 	byHook map[string][]*config.Plugin // plugins in the order each hook runs them
 
 	mu         sync.Mutex
 	watchFiles []string
+	// moduleWatchFiles are the watch files by the module whose hook added them.
+	moduleWatchFiles map[string][]string
 }
 
-// New returns a container for the given environment. plugins must already be filtered for the command
-// and sorted by enforce (config.Resolve does that).
+// New returns a container for the environment named environment of cfg (config.NewEnvironment).
+// plugins must already be filtered for the command and sorted by enforce (config.Resolve does that);
+// New keeps those the environment uses (config.PluginsForEnvironment: applyToEnvironment).
 func New(cfg *config.ResolvedConfig, environment string, plugins []*config.Plugin) *Container {
-	c := &Container{Environment: environment, Config: cfg, Plugins: plugins, byHook: map[string][]*config.Plugin{}}
-	for _, hook := range []string{"resolveId", "load", "transform", "buildStart", "buildEnd"} {
+	return NewForEnvironment(config.NewEnvironment(cfg, environment), plugins)
+}
+
+// NewForEnvironment is New for an Environment the caller made (with its hot channel, say).
+func NewForEnvironment(env *config.Environment, plugins []*config.Plugin) *Container {
+	plugins = config.PluginsForEnvironment(plugins, env)
+	c := &Container{Environment: env, Config: env.Config, Plugins: plugins, byHook: map[string][]*config.Plugin{}}
+	for _, hook := range []string{"resolveId", "load", "transform", "buildStart", "buildEnd", "hotUpdate"} {
 		c.byHook[hook] = ForHook(plugins, hook)
 	}
 	return c
@@ -36,18 +49,7 @@ func New(cfg *config.ResolvedConfig, environment string, plugins []*config.Plugi
 // ForHook orders plugins for one hook as Vite does: those whose hook asked for order "pre" first,
 // then the rest, then "post"; within each group the enforce order stays.
 func ForHook(plugins []*config.Plugin, hook string) []*config.Plugin {
-	rank := func(p *config.Plugin) int {
-		switch p.HookOrder[hook] {
-		case "pre":
-			return 0
-		case "post":
-			return 2
-		}
-		return 1
-	}
-	out := slices.Clone(plugins)
-	slices.SortStableFunc(out, func(a, b *config.Plugin) int { return rank(a) - rank(b) })
-	return out
+	return config.SortPluginsByHook(plugins, hook)
 }
 
 // host is the PluginHost given to one hook call: it knows which plugin is calling, so this.resolve()
@@ -55,6 +57,7 @@ func ForHook(plugins []*config.Plugin, hook string) []*config.Plugin {
 type host struct {
 	c    *Container
 	self *config.Plugin
+	id   string // the module a load or transform hook works on, "" for other hooks
 }
 
 func (h host) Resolve(source, importer string, skipSelf bool) (*config.ResolveIDResult, error) {
@@ -66,8 +69,19 @@ func (h host) Resolve(source, importer string, skipSelf bool) (*config.ResolveID
 }
 
 func (h host) AddWatchFile(file string) {
+	if !filepath.IsAbs(file) && h.c.Config != nil {
+		file = filepath.Join(h.c.Config.Root, file)
+	}
 	h.c.mu.Lock()
 	h.c.watchFiles = append(h.c.watchFiles, file)
+	if h.id != "" {
+		if h.c.moduleWatchFiles == nil {
+			h.c.moduleWatchFiles = map[string][]string{}
+		}
+		if !slices.Contains(h.c.moduleWatchFiles[h.id], file) {
+			h.c.moduleWatchFiles[h.id] = append(h.c.moduleWatchFiles[h.id], file)
+		}
+	}
 	h.c.mu.Unlock()
 }
 
@@ -78,7 +92,21 @@ func (h host) Warn(msg string) {
 }
 
 func (c *Container) ctx(p *config.Plugin) *config.PluginContext {
-	return &config.PluginContext{Environment: c.Environment, Config: c.Config, Host: host{c, p}}
+	return &config.PluginContext{Environment: c.Environment, Config: c.Config, Host: host{c: c, self: p}}
+}
+
+// moduleCtx is ctx for a hook working on module id (load, transform): this.addWatchFile ties the file
+// to that module.
+func (c *Container) moduleCtx(p *config.Plugin, id string) *config.PluginContext {
+	return &config.PluginContext{Environment: c.Environment, Config: c.Config, Host: host{c: c, self: p, id: id}}
+}
+
+// ModuleWatchFiles returns the files the load and transform hooks of module id asked to watch
+// (this.addWatchFile): a change to one of them is a change to the module.
+func (c *Container) ModuleWatchFiles(id string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.moduleWatchFiles[id])
 }
 
 // WatchFiles returns the files plugins asked to watch.
@@ -155,7 +183,7 @@ func (c *Container) Load(id string) (*config.LoadResult, error) {
 		if p.Load == nil {
 			continue
 		}
-		r, err := p.Load(c.ctx(p), id)
+		r, err := p.Load(c.moduleCtx(p, id), id)
 		if err != nil {
 			return nil, &HookError{p.Name, "load", id, err}
 		}
@@ -173,7 +201,7 @@ func (c *Container) Transform(code, id, loader string) (string, string, error) {
 		if p.Transform == nil {
 			continue
 		}
-		r, err := p.Transform(c.ctx(p), code, id)
+		r, err := p.Transform(c.moduleCtx(p, id), code, id)
 		if err != nil {
 			return "", "", &HookError{p.Name, "transform", id, err}
 		}
@@ -221,6 +249,29 @@ func (c *Container) TransformIndexHTML(pre bool, hctx config.IndexHTMLContext, h
 	return html, tags, nil
 }
 
+// HotUpdate runs the hotUpdate hooks in hook order for a file change in this environment (Vite's
+// hotUpdate): each sees the modules the previous one left (a hook returning nil keeps them, a non-nil
+// list replaces them). It returns the modules to update; an empty list means the plugins handled the
+// change.
+func (c *Container) HotUpdate(opts *config.HotUpdateOptions) ([]string, error) {
+	mods := opts.Modules
+	for _, p := range c.byHook["hotUpdate"] {
+		if p.HotUpdate == nil {
+			continue
+		}
+		o := *opts
+		o.Modules = slices.Clone(mods)
+		r, err := p.HotUpdate(c.ctx(p), &o)
+		if err != nil {
+			return nil, &HookError{p.Name, "hotUpdate", opts.File, err}
+		}
+		if r != nil {
+			mods = r
+		}
+	}
+	return mods, nil
+}
+
 // GenerateBundle calls every generateBundle hook.
 func (c *Container) GenerateBundle(b *config.OutputBundle) error {
 	for _, p := range c.Plugins {
@@ -249,7 +300,7 @@ func (c *Container) WriteBundle(b *config.OutputBundle) error {
 // plugins' (the dev server runs its TypeScript, JSON and CSS steps between the "pre" plugins and the
 // rest, where Vite runs them).
 func (c *Container) TransformWith(p *config.Plugin, code, id string) (*config.TransformResult, error) {
-	r, err := p.Transform(c.ctx(p), code, id)
+	r, err := p.Transform(c.moduleCtx(p, id), code, id)
 	if err != nil {
 		return nil, &HookError{p.Name, "transform", id, err}
 	}

@@ -316,7 +316,7 @@ func TestVirtualModulesBaseHeadersAndWarmup(t *testing.T) {
 		},
 		Load: func(ctx *config.PluginContext, id string) (*config.LoadResult, error) {
 			if id == "\x00virtual:msg" {
-				return &config.LoadResult{Code: "export default 'from a plugin in ' + " + `"` + ctx.Environment + `"`}, nil
+				return &config.LoadResult{Code: "export default 'from a plugin in ' + " + `"` + ctx.EnvironmentName() + `"`}, nil
 			}
 			return nil, nil
 		},

@@ -183,11 +183,38 @@ export function perEnvironmentPlugin(name, applyToEnvironment) {
   return { name, applyToEnvironment };
 }
 
-export function isRunnableDevEnvironment() {
-  return false;
+// Environments a createEnvironment function of a config file may return. govite cannot run JavaScript
+// environment classes: it reads the kind (and the name) of what was returned.
+export function createRunnableDevEnvironment(name, config, context) {
+  return { __govite_environment: 'runnable', name, config, context };
 }
-export function isFetchableDevEnvironment() {
-  return false;
+export function createFetchableDevEnvironment(name, config, context) {
+  if (!context || typeof context.handleRequest !== 'function') {
+    throw new TypeError('FetchableDevEnvironment requires a `handleRequest` method during initialisation.');
+  }
+  return { __govite_environment: 'fetchable', name, config, context };
+}
+export class DevEnvironment {
+  constructor(name, config, context) {
+    this.__govite_environment = 'dev';
+    this.name = name;
+    this.config = config;
+    this.context = context;
+  }
+}
+export class BuildEnvironment {
+  constructor(name, config, setup) {
+    this.__govite_environment = 'build';
+    this.name = name;
+    this.config = config;
+    this.setup = setup;
+  }
+}
+export function isRunnableDevEnvironment(environment) {
+  return !!environment && environment.__govite_environment === 'runnable';
+}
+export function isFetchableDevEnvironment(environment) {
+  return !!environment && environment.__govite_environment === 'fetchable';
 }
 
 export const defaultClientConditions = ['module', 'browser', 'development|production'];

@@ -20,7 +20,7 @@ const testRoot = "/project"
 
 func serveCtx() *config.PluginContext {
 	return &config.PluginContext{
-		Environment: "client",
+		Environment: &config.Environment{Name: "client", Consumer: "client", Mode: "dev"},
 		Config:      &config.ResolvedConfig{Root: testRoot, Base: "/", Command: "serve", Mode: "development"},
 		Host:        &testHost{},
 	}

@@ -296,7 +296,7 @@ func (p *plugin) refreshEnabled(ctx *config.PluginContext) bool {
 	if c.Command != "serve" || c.IsProduction || c.Server.HMR.Disabled {
 		return false
 	}
-	return ctx.Environment == "" || ctx.Environment == "client"
+	return ctx.EnvironmentName() == "" || ctx.EnvironmentName() == "client"
 }
 
 func (p *plugin) transformIndexHTML(ctx *config.IndexHTMLContext, html string) (*config.IndexHTMLResult, error) {

@@ -119,7 +119,7 @@ func TestLeavesModulesAlone(t *testing.T) {
 	build.Config.Command = "build"
 	check("build", build, "/project/src/App.jsx")
 	ssr := serveCtx()
-	ssr.Environment = "ssr"
+	ssr.Environment = &config.Environment{Name: "ssr", Consumer: "server", Mode: "dev"}
 	check("ssr", ssr, "/project/src/App.jsx")
 	prod := serveCtx()
 	prod.Config.IsProduction = true
