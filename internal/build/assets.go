@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -131,16 +132,27 @@ func dataURL(file string, data []byte) string {
 	if typ == "" {
 		typ = "application/octet-stream"
 	}
-	if typ == "image/svg+xml" && !strings.Contains(string(data), "<text") {
-		return "data:image/svg+xml," + svgEscape(string(data))
+	if typ == "image/svg+xml" {
+		if u, ok := svgDataURL(string(data)); ok {
+			return u
+		}
 	}
 	return fmt.Sprintf("data:%s;base64,%s", typ, base64.StdEncoding.EncodeToString(data))
 }
 
-// svgEscape makes an SVG usable in a data URL without base64, which keeps it smaller and readable: it
-// only escapes what breaks a URL inside CSS url() or an HTML attribute.
-func svgEscape(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := strings.NewReplacer(`"`, "'", "%", "%25", "#", "%23", "<", "%3c", ">", "%3e", "\n", " ")
-	return r.Replace(s)
+var (
+	nestedQuotesRE   = regexp.MustCompile(`"[^"']*'[^"]*"|'[^'"]*"[^']*'`)
+	spaceBetweenTags = regexp.MustCompile(`>\s+<`)
+	spacesRE         = regexp.MustCompile(`\s+`)
+)
+
+// svgDataURL is Vite's svgToDataURL: an SVG without <text>, <foreignObject> or nested quotes becomes
+// a readable URL-encoded data URL (smaller than base64), the others are base64-encoded (ok false).
+func svgDataURL(s string) (string, bool) {
+	if strings.Contains(s, "<text") || strings.Contains(s, "<foreignObject") || nestedQuotesRE.MatchString(s) {
+		return "", false
+	}
+	s = spaceBetweenTags.ReplaceAllString(strings.TrimSpace(s), "><")
+	s = strings.NewReplacer(`"`, "'", "%", "%25", "#", "%23", "<", "%3c", ">", "%3e").Replace(s)
+	return "data:image/svg+xml," + spacesRE.ReplaceAllString(s, "%20"), true
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/fsresolve"
 	"github.com/govite/govite/internal/plugin"
 )
 
@@ -29,6 +31,8 @@ type Result struct {
 	Manifest Manifest
 	Modules  int
 	Duration time.Duration
+	// Environment is the name of the environment built ("client", "ssr", ...).
+	Environment string
 }
 
 type entryKind int
@@ -51,7 +55,13 @@ type entry struct {
 }
 
 type builder struct {
+	// cfg is the config with the environment's build, define, resolve and plugin options in place of
+	// the top-level ones, so the rest of the builder reads one struct.
 	cfg       *config.ResolvedConfig
+	env       *Environment
+	server    bool   // env is a server environment (consumer "server")
+	jsExt     string // extension of JS output files: "js", or "mjs" for server builds of CommonJS projects
+	externals *externalizer
 	container *plugin.Container
 	log       *slog.Logger
 	engines   []api.Engine
@@ -62,6 +72,10 @@ type builder struct {
 	aliases                            *config.AliasMatcher
 
 	assets *assetStore
+
+	// plainDefines go to esbuild; objectDefines (object and array values, import.meta.env first) are
+	// inlined into the modules that use them (see inlineObjectDefines).
+	plainDefines, objectDefines map[string]string
 
 	cssMu     sync.Mutex
 	css       map[string]*cssModule
@@ -87,46 +101,35 @@ type BuildError struct {
 
 func (e *BuildError) Error() string { return e.Text }
 
-// Build runs a production build of the client environment described by cfg. Nothing is written to
-// outDir unless the whole build succeeded.
+// Build runs a production build of the environment cfg describes, as Vite's build() does: the ssr
+// environment when cfg is an SSR build (build.ssr set), else the client environment. Nothing is
+// written to outDir unless the whole build succeeded.
 func Build(ctx context.Context, cfg *config.ResolvedConfig) (*Result, error) {
-	start := time.Now()
-	b, err := newBuilder(cfg)
-	if err != nil {
-		return nil, err
+	if cfg.Build.SSRBuild {
+		return BuildEnvironment(ctx, cfg, SSREnvironment(cfg))
 	}
-	if err := b.collectEntries(); err != nil {
-		return nil, err
-	}
-	if err := b.container.BuildStart(); err != nil {
-		return nil, err
-	}
-	bundle, manifest, err := b.bundle(ctx)
-	if endErr := b.container.BuildEnd(err); err == nil {
-		err = endErr
-	}
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Build.Write {
-		if err := b.write(bundle); err != nil {
-			return nil, err
-		}
-		if err := b.container.WriteBundle(bundle); err != nil {
-			return nil, err
-		}
-	}
-	return &Result{Bundle: bundle, Manifest: manifest, Modules: int(b.moduleCount.Load()), Duration: time.Since(start)}, nil
+	return BuildEnvironment(ctx, cfg, ClientEnvironment(cfg))
 }
 
-func newBuilder(cfg *config.ResolvedConfig) (*builder, error) {
-	log := cfg.Logger
+func newBuilder(topCfg *config.ResolvedConfig, env *Environment) (*builder, error) {
+	log := topCfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	cfg := new(config.ResolvedConfig)
+	*cfg = *topCfg
+	cfg.Build = env.Build
+	cfg.Define = env.Define
+	cfg.Plugins = env.Plugins
+	cfg.Resolve.Conditions = env.Resolve.Conditions
+	cfg.Resolve.MainFields = env.Resolve.MainFields
+	cfg.Resolve.Dedupe = env.Resolve.Dedupe
 	b := &builder{
 		cfg:           cfg,
-		container:     plugin.New(cfg, "client", cfg.Plugins),
+		env:           env,
+		server:        env.isServer(),
+		jsExt:         "js",
+		container:     plugin.NewForEnvironment(&config.Environment{Name: env.Name, Consumer: env.Consumer, Mode: "build", Options: cfg.Environments[env.Name], Config: cfg}, cfg.Plugins),
 		log:           log,
 		assets:        newAssetStore(),
 		css:           map[string]*cssModule{},
@@ -158,7 +161,21 @@ func newBuilder(cfg *config.ResolvedConfig) (*builder, error) {
 		return nil, err
 	}
 	b.engines, b.target = engines, target
+	b.plainDefines, b.objectDefines = splitDefines(b.defines())
+	if b.server && !env.Webworker {
+		b.jsExt = serverJSExt(cfg.Root)
+	}
+	if b.server {
+		b.externals = newExternalizer(b)
+	}
 	return b, nil
+}
+
+// close releases what the build held (the resolver used to decide externals).
+func (b *builder) close() {
+	if b.externals != nil {
+		b.externals.close()
+	}
 }
 
 func (b *builder) warnf(format string, args ...any) {
@@ -221,6 +238,12 @@ func esTarget(target []string) api.Target {
 // collectEntries reads build inputs (index.html by default) and parses HTML entries.
 func (b *builder) collectEntries() error {
 	inputs := b.cfg.Build.Input
+	if b.server && b.cfg.Build.SSR != "" {
+		inputs = []config.InputEntry{{Path: b.cfg.Build.SSR}}
+	}
+	if len(inputs) == 0 && b.server {
+		return errors.New("rollupOptions.input should not be an html file when building for SSR. Please specify a dedicated SSR entry (build.ssr, or `govite build --ssr src/entry-server.js`)")
+	}
 	if len(inputs) == 0 {
 		idx := filepath.Join(b.cfg.Root, "index.html")
 		if !css.FileExists(idx) {
@@ -235,7 +258,16 @@ func (b *builder) collectEntries() error {
 			abs = filepath.Join(b.cfg.Root, abs)
 		}
 		if !css.FileExists(abs) {
-			return fmt.Errorf("could not resolve entry module %q (build input): the file does not exist", in.Path)
+			// Like Vite, an entry may leave out its extension ("src/entry-server").
+			if found, ok := fsresolve.File(abs, b.cfg.Root, b.extensions()); ok {
+				abs = found
+			} else {
+				what := "build input"
+				if b.server && b.cfg.Build.SSR != "" {
+					what = "build.ssr"
+				}
+				return fmt.Errorf("could not resolve entry module %q (%s): %s does not exist", b.relKey(abs), what, abs)
+			}
 		}
 		rel := b.relKey(abs)
 		name := in.Name
@@ -249,6 +281,8 @@ func (b *builder) collectEntries() error {
 		seen[name] = true
 		e := &entry{Name: name, Path: abs, Key: rel, inputPath: abs}
 		switch {
+		case strings.HasSuffix(abs, ".html") && b.server:
+			return fmt.Errorf("rollupOptions.input should not be an html file when building for SSR (%s). Please specify a dedicated SSR entry", b.relKey(abs))
 		case strings.HasSuffix(abs, ".html"):
 			e.Kind = entryHTML
 			e.inputPath = htmlEntryPrefix + abs
@@ -288,9 +322,9 @@ func (b *builder) esbuildOptions() api.BuildOptions {
 		EntryPointsAdvanced: eps,
 		AbsWorkingDir:       cfg.Root,
 		Bundle:              true,
-		Splitting:           true,
+		Splitting:           !b.env.Webworker || len(eps) > 1, // Vite: one file for a webworker's single entry
 		Format:              api.FormatESModule,
-		Platform:            api.PlatformBrowser,
+		Platform:            b.platform(),
 		Write:               false,
 		Metafile:            true,
 		Outdir:              filepath.Join(cfg.Build.OutDir, filepath.FromSlash(cfg.Build.AssetsDir)),
@@ -302,7 +336,7 @@ func (b *builder) esbuildOptions() api.BuildOptions {
 		MinifyWhitespace:    cfg.Build.Minify,
 		MinifyIdentifiers:   cfg.Build.Minify,
 		MinifySyntax:        cfg.Build.Minify,
-		Define:              b.defines(),
+		Define:              b.plainDefines,
 		JSX:                 b.jsxMode(),
 		JSXImportSource:     cfg.Esbuild.JSXImportSource,
 		JSXFactory:          cfg.Esbuild.JSXFactory,
@@ -337,22 +371,33 @@ func (b *builder) esbuildOptions() api.BuildOptions {
 	return opts
 }
 
-func (b *builder) conditions() []string {
-	if len(b.cfg.Resolve.Conditions) > 0 {
-		return b.cfg.Resolve.Conditions
+func (b *builder) platform() api.Platform {
+	if b.server && !b.env.Webworker {
+		return api.PlatformNode
 	}
-	c := []string{"module", "browser"}
-	if b.cfg.IsProduction {
-		return append(c, "production")
-	}
-	return append(c, "development")
+	return api.PlatformBrowser
 }
 
-func (b *builder) mainFields() []string {
-	if len(b.cfg.Resolve.MainFields) > 0 {
-		return b.cfg.Resolve.MainFields
+func (b *builder) conditions() []string { return b.expandConditions(b.env.Resolve.Conditions) }
+
+// expandConditions replaces Vite's "development|production" condition with the mode's one.
+func (b *builder) expandConditions(conds []string) []string {
+	var out []string
+	for _, c := range config.ExpandConditions(conds, b.cfg.IsProduction) {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
 	}
-	return []string{"browser", "module", "jsnext:main", "jsnext", "main"}
+	return out
+}
+
+// mainFields are the environment's main fields and then "main", which Vite always tries last.
+func (b *builder) mainFields() []string {
+	f := slices.Clone(b.env.Resolve.MainFields)
+	if !slices.Contains(f, "main") {
+		f = append(f, "main")
+	}
+	return f
 }
 
 func (b *builder) extensions() []string {

@@ -112,8 +112,10 @@ func (b *builder) generate(res api.BuildResult) (*config.OutputBundle, Manifest,
 	if err := b.emitCSSEntries(bundle); err != nil {
 		return nil, nil, err
 	}
-	for _, a := range b.assets.byFile {
-		bundle.Files[a.FileName] = &config.OutputFile{FileName: a.FileName, Type: "asset", Contents: a.Contents, OriginalFileNames: []string{b.relKey(a.Src)}}
+	if b.cfg.Build.EmitAssets {
+		for _, a := range b.assets.byFile {
+			bundle.Files[a.FileName] = &config.OutputFile{FileName: a.FileName, Type: "asset", Contents: a.Contents, OriginalFileNames: []string{b.relKey(a.Src)}}
+		}
 	}
 	if err := b.emitHTML(live, bundle); err != nil {
 		return nil, nil, err
@@ -488,7 +490,12 @@ func (b *builder) hashChunks(chunks []*chunk) {
 		}
 		slices.SortFunc(parts, func(x, y []byte) int { return strings.Compare(string(x), string(y)) })
 		parts = append([][]byte{own[c]}, parts...)
-		c.fileName = path.Join(b.cfg.Build.AssetsDir, c.name+"-"+contentHash(parts...)+".js")
+		if b.server && c.entry != nil {
+			// Vite names a server build's entries [name].js, at the root of outDir.
+			c.fileName = c.name + "." + b.jsExt
+			continue
+		}
+		c.fileName = path.Join(b.cfg.Build.AssetsDir, c.name+"-"+contentHash(parts...)+"."+b.jsExt)
 	}
 }
 
@@ -534,26 +541,44 @@ func (b *builder) finishChunks(chunks []*chunk, byMetaKey map[string]*chunk, bun
 			markerStart := m[1] - len(preloadMarker) - 2
 			edits = append(edits, sourcemap.Edit{Start: markerStart, End: m[1], Text: list})
 		}
-		// File names of other chunks (and of this chunk in its sourceMappingURL comment).
+		// File names of other chunks (and of this chunk in its sourceMappingURL comment). esbuild
+		// wrote every chunk to one folder and imports them as "./name"; the final files may be in
+		// different folders (a server build's entries are at the root of outDir).
 		for _, d := range append(append([]*chunk{c}, c.imports...), c.dynImports...) {
 			if d.pureCSS || d.mergedInto != nil {
 				continue
 			}
+			rel := relImport(c.fileName, d.fileName)
 			for i := 0; ; {
 				j := strings.Index(code[i:], d.esName)
 				if j < 0 {
 					break
 				}
-				start := i + j
-				if !overlaps(edits, start, start+len(d.esName)) {
-					edits = append(edits, sourcemap.Edit{Start: start, End: start + len(d.esName), Text: path.Base(d.fileName)})
+				start, end := i+j, i+j+len(d.esName)
+				text := path.Base(d.fileName)
+				if d != c && start >= 2 && code[start-2:start] == "./" {
+					start, text = start-2, rel
 				}
-				i = start + len(d.esName)
+				if !overlaps(edits, start, end) {
+					edits = append(edits, sourcemap.Edit{Start: start, End: end, Text: text})
+				}
+				i = end
 			}
 		}
 		newCode, newMap, err := sourcemap.Apply(code, c.mapJSON, edits)
 		if err != nil {
 			return fmt.Errorf("updating the source map of %s: %w", c.fileName, err)
+		}
+		if b.server && !b.env.Webworker && strings.Contains(newCode, esbuildRequireShim) {
+			// esbuild turns require() of an external module in ESM output into a call that needs a
+			// global require; Node's ES modules have none, so give the chunk one (Rolldown does the same).
+			const pre = "import { createRequire as __govite_createRequire } from \"node:module\";\nvar require = __govite_createRequire(import.meta.url);\n"
+			newCode = pre + newCode
+			if newMap != nil {
+				if newMap, err = sourcemap.ShiftLines(newMap, 2); err != nil {
+					return err
+				}
+			}
 		}
 		if len(c.mergedCode) > 0 {
 			var pre strings.Builder
@@ -599,6 +624,23 @@ func (b *builder) finishChunks(chunks []*chunk, byMetaKey map[string]*chunk, bun
 		}
 	}
 	return nil
+}
+
+// esbuildRequireShim is in the code of esbuild's __require helper, which it adds to ESM output that
+// calls require().
+const esbuildRequireShim = `Dynamic require of "`
+
+// relImport is the specifier a chunk at from imports the chunk at to with (both relative to outDir).
+func relImport(from, to string) string {
+	rel, err := filepath.Rel(path.Dir(from), to)
+	if err != nil {
+		return "./" + path.Base(to)
+	}
+	rel = filepath.ToSlash(rel)
+	if !strings.HasPrefix(rel, "../") {
+		rel = "./" + rel
+	}
+	return rel
 }
 
 func hasRemoved(c *chunk) bool {
@@ -714,6 +756,9 @@ func (b *builder) emitCSSEntries(bundle *config.OutputBundle) error {
 		}
 		a := b.assets.emitData("", e.Name+".css", []byte(css), b.cfg.Build.AssetsDir)
 		b.cssEntryFiles = append(b.cssEntryFiles, cssEntryFile{e, a.FileName})
+		if !b.cfg.Build.EmitAssets {
+			continue
+		}
 		bundle.Files[a.FileName] = &config.OutputFile{FileName: a.FileName, Type: "asset", Contents: a.Contents, Name: e.Name, IsEntry: true, OriginalFileNames: []string{e.Key}}
 	}
 	return nil

@@ -116,8 +116,8 @@ func (b *builder) manifest(chunks []*chunk) Manifest {
 		m[ce.e.Key] = mc
 	}
 	for _, a := range b.assets.byFile {
-		if a.Src == "" || strings.HasPrefix(a.Src, "\x00") {
-			continue
+		if a.Src == "" || strings.HasPrefix(a.Src, "\x00") || !b.cfg.Build.EmitAssets {
+			continue // an environment that writes no assets lists them only under its chunks
 		}
 		src, _ := splitQuery(a.Src)
 		key := b.relKey(src)
@@ -144,18 +144,32 @@ func (b *builder) ssrManifest(chunks []*chunk) map[string][]string {
 		for _, f := range c.assets {
 			files = append(files, b.cfg.Base+f)
 		}
+		listed := map[string]bool{}
+		add := func(key string) {
+			if !listed[key] {
+				listed[key] = true
+				out[key] = append(out[key], files...)
+			}
+		}
 		for _, mod := range c.modules {
 			key := mod
+			if strings.HasPrefix(mod, "<") {
+				continue // esbuild's own modules (<define:...>, <runtime>) are not modules of the app
+			}
 			if i := strings.Index(mod, ":"); i >= 0 && !filepath.IsAbs(mod) {
 				key = mod[i+1:]
-				if strings.HasPrefix(key, htmlEntryPrefix) {
+				switch {
+				case strings.HasPrefix(key, htmlEntryPrefix):
 					key = b.relKey(strings.TrimPrefix(key, htmlEntryPrefix))
+				case key == polyfillID:
+					key = "\x00" + polyfillID + ".js" // Vite's id for it
 				}
 			}
-			out[key] = append(out[key], files...)
+			add(key)
 		}
+		// A stylesheet is a module of the chunk that imports it (listed above when esbuild saw it).
 		for _, p := range c.css {
-			out[b.relKey(p)] = append(out[b.relKey(p)], files...)
+			add(b.relKey(p))
 		}
 	}
 	for k, v := range out {

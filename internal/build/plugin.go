@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,6 +154,12 @@ func (b *builder) resolveFilter() string {
 		return ".*"
 	}
 	parts := []string{`\?`, `^/`, "^\x00", "^" + regexp.QuoteMeta(polyfillID) + "$"}
+	if b.server {
+		parts = append(parts, `^[\w@]`) // bare imports: builtins and dependencies may stay external
+	}
+	for _, d := range b.env.Resolve.Dedupe {
+		parts = append(parts, "^"+regexp.QuoteMeta(d)+"(?:/|$)")
+	}
 	for i, a := range b.cfg.Resolve.Alias {
 		if a.FindRegexp != "" {
 			parts = append(parts, b.aliasRegexps[i].String())
@@ -189,7 +196,7 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 	}
 	kind := kindName(args.Kind)
 	if b.hasResolveHooks {
-		r, err := b.container.ResolveID(p, b.importerID(args), config.ResolveIDOptions{IsEntry: args.Kind == api.ResolveEntryPoint, Kind: kind})
+		r, err := b.container.ResolveID(p, b.importerID(args), config.ResolveIDOptions{IsEntry: args.Kind == api.ResolveEntryPoint, Kind: kind, SSR: b.server})
 		if err != nil {
 			return api.OnResolveResult{}, err
 		}
@@ -204,8 +211,17 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 			return api.OnResolveResult{Path: clean, Suffix: query, PluginData: pluginData{r.ID}}, nil
 		}
 	}
-	if aliased, ok := b.applyAlias(p); ok {
-		return b.resolveVia(pb, aliased, args)
+	aliased, isAliased := b.applyAlias(p)
+	if isAliased {
+		p = aliased
+	}
+	if args.Kind != api.ResolveEntryPoint && isBareImport(p) {
+		if r, ok := b.resolveBare(pb, p, args); ok {
+			return r, nil
+		}
+	}
+	if isAliased {
+		return b.resolveVia(pb, p, args)
 	}
 	clean, query := splitQuery(p)
 	if query != "" || (strings.HasPrefix(clean, "/") && !css.FileExists(clean)) || args.Namespace != "file" {
@@ -215,6 +231,26 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 		return b.resolveVia(pb, p, args)
 	}
 	return api.OnResolveResult{}, nil
+}
+
+// resolveBare handles a bare import the way Vite's resolver does for the environment: in a server
+// environment builtins and externalized dependencies stay imports (by the id Vite writes), and
+// packages listed in resolve.dedupe resolve from the root. ok is false to let the bundler resolve it.
+func (b *builder) resolveBare(pb api.PluginBuild, spec string, args api.OnResolveArgs) (api.OnResolveResult, bool) {
+	if b.server {
+		if b.isBuiltin(spec) {
+			return api.OnResolveResult{Path: spec, External: true, SideEffects: api.SideEffectsFalse}, true
+		}
+		if id, ok := b.externals.external(spec); ok {
+			return api.OnResolveResult{Path: id, External: true}, true
+		}
+	}
+	if pkg := npmPackageName(spec); pkg != "" && slices.Contains(b.env.Resolve.Dedupe, pkg) {
+		args.ResolveDir = b.cfg.Root
+		r, err := b.resolveVia(pb, spec, args)
+		return r, err == nil
+	}
+	return api.OnResolveResult{}, false
 }
 
 // recoverInto turns a panic in a callback (a plugin hook's, say) into an error for that module, so
@@ -282,6 +318,7 @@ func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			return api.OnLoadResult{}, err
 		}
 		loader = loaderByName(ln)
+		code, loader = b.inlineObjectDefines(code, id, loader)
 		code = b.wrapDynamicImports(code, id, loader)
 		return api.OnLoadResult{Contents: &code, Loader: loader, ResolveDir: b.cfg.Root}, nil
 	}
@@ -388,6 +425,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		loader = api.LoaderJS
 	}
 	if loader != api.LoaderJSON {
+		code, loader = b.inlineObjectDefines(code, id, loader)
 		code = b.wrapDynamicImports(code, abs, loader)
 		if ext == ".jsx" || ext == ".tsx" || loader == api.LoaderJSX || loader == api.LoaderTSX {
 			if inj := b.cfg.Esbuild.JSXInject; inj != "" {
@@ -458,7 +496,8 @@ func (b *builder) loadCSSWith(abs, id, code string, fromPlugin bool) (*cssModule
 // wrapDynamicImports routes each import() through the preload helper, so that loading a lazy chunk
 // also loads its CSS and preloads its imports. TS and JSX are turned into JS first: the lexer reads JS.
 func (b *builder) wrapDynamicImports(code, id string, loader api.Loader) string {
-	if !strings.Contains(code, "import(") {
+	// Server code has no document to preload into (Vite inserts no preload helper there either).
+	if b.server || !strings.Contains(code, "import(") {
 		return code
 	}
 	js := code

@@ -20,7 +20,7 @@ func testConfig(t testing.TB, root string) *config.ResolvedConfig {
 			OutDir: filepath.Join(root, "dist"), AssetsDir: "assets", AssetsInlineLimit: 4096, CSSCodeSplit: true,
 			CSSMinify: true, Minify: true, Target: config.DefaultTarget, Manifest: ".vite/manifest.json",
 			ModulePreload: true, ModulePreloadPolyfill: true, Write: true, ReportCompressedSize: true,
-			ChunkSizeWarningLimit: 500, CopyPublicDir: true,
+			ChunkSizeWarningLimit: 500, CopyPublicDir: true, EmitAssets: true,
 		},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

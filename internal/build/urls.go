@@ -62,6 +62,15 @@ func (b *builder) cssAssetURL(abs string) (string, error) {
 
 // assetExport is the module that exports an emitted file's URL.
 func (b *builder) assetExport(fileName string) string {
+	if b.server {
+		// Server code is not served from outDir: its asset URLs are the ones the client build gives
+		// pages, from the root when base is relative (as Vite writes them).
+		base := b.cfg.Base
+		if b.relativeBase() {
+			base = "/"
+		}
+		return "export default " + strconv.Quote(base+fileName)
+	}
 	if b.relativeBase() {
 		// Chunks and assets share assetsDir, so the URL relative to the chunk is the file's base name.
 		return fmt.Sprintf("export default new URL(%q, import.meta.url).href", "./"+path.Base(fileName))
@@ -83,7 +92,7 @@ func (b *builder) publicFile(p string) string {
 
 // defines is import.meta.env, process.env.NODE_ENV and the user's define, in esbuild's form.
 func (b *builder) defines() map[string]string {
-	env := config.ImportMetaEnv(b.cfg, false)
+	env := config.ImportMetaEnv(b.cfg, b.server)
 	d := map[string]string{}
 	envJSON, _ := json.Marshal(env)
 	d["import.meta.env"] = string(envJSON)
@@ -91,14 +100,21 @@ func (b *builder) defines() map[string]string {
 		j, _ := json.Marshal(v)
 		d["import.meta.env."+k] = string(j)
 	}
-	nodeEnv := "production"
-	if !b.cfg.IsProduction {
-		nodeEnv = "development"
+	// A server environment keeps process.env as it is at run time (Vite's keepProcessEnv).
+	if !b.env.keepProcessEnv() {
+		nodeEnv := "production"
+		if !b.cfg.IsProduction {
+			nodeEnv = "development"
+		}
+		d["process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
+		d["global.process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
+		d["globalThis.process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
 	}
-	d["process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
-	d["global.process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
-	d["globalThis.process.env.NODE_ENV"] = strconv.Quote(nodeEnv)
-	for k, v := range b.cfg.Define {
+	define := b.cfg.Define
+	if b.env != nil && b.env.Define != nil {
+		define = b.env.Define // the environment's define, inherited from the top level and merged
+	}
+	for k, v := range define {
 		switch v := v.(type) {
 		case string:
 			d[k] = v // an expression, as Vite treats define strings
@@ -130,4 +146,86 @@ func (b *builder) minifyCSS(css, file string) (string, error) {
 		return "", formatErrors(r.Errors)
 	}
 	return string(r.Code), nil
+}
+
+// splitDefines separates the defines whose value is an object or an array. esbuild turns such a
+// define into a module injected into every file, and as soon as the bundle holds a CommonJS module
+// every module calls that module's initializer: a shared chunk that every chunk imports, even in apps
+// that never use import.meta.env. Vite (Rolldown) inlines the value where it is used instead, which
+// inlineObjectDefines does per module.
+func splitDefines(all map[string]string) (plain, objects map[string]string) {
+	plain, objects = map[string]string{}, map[string]string{}
+	for k, v := range all {
+		if t := strings.TrimSpace(v); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			objects[k] = v
+		} else {
+			plain[k] = v
+		}
+	}
+	return plain, objects
+}
+
+// usesObjectDefine reports whether code refers to an object-valued define other than through one
+// of its keys that has a define of its own (import.meta.env.MODE is replaced by esbuild directly).
+func (b *builder) usesObjectDefine(code string) bool {
+	for key := range b.objectDefines {
+		for i := 0; ; {
+			j := strings.Index(code[i:], key)
+			if j < 0 {
+				break
+			}
+			end := i + j + len(key)
+			i = end
+			rest := code[end:]
+			if rest != "" && isIdentByte(rest[0]) {
+				continue // a longer name
+			}
+			rest = strings.TrimPrefix(strings.TrimPrefix(rest, "?"), ".")
+			if len(rest) < len(code[end:]) {
+				n := 0
+				for n < len(rest) && isIdentByte(rest[n]) {
+					n++
+				}
+				if _, ok := b.plainDefines[key+"."+rest[:n]]; ok && n > 0 {
+					continue
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// inlineObjectDefines applies every define to a module that uses an object-valued one, so that the
+// value is declared in that module (esbuild's transform does that) rather than injected into all. The
+// result is JavaScript (JSX kept) with an inline source map, which the bundler follows.
+func (b *builder) inlineObjectDefines(code, id string, loader api.Loader) (string, api.Loader) {
+	if len(b.objectDefines) == 0 || loader == api.LoaderJSON || !b.usesObjectDefine(code) {
+		return code, loader
+	}
+	define := make(map[string]string, len(b.plainDefines)+len(b.objectDefines))
+	for k, v := range b.plainDefines {
+		define[k] = v
+	}
+	for k, v := range b.objectDefines {
+		define[k] = v
+	}
+	r := api.Transform(code, api.TransformOptions{
+		Loader: loader, Sourcefile: id, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
+		Define: define, JSX: api.JSXPreserve, TsconfigRaw: "{}", Format: api.FormatDefault, Charset: api.CharsetUTF8,
+	})
+	if len(r.Errors) > 0 {
+		return code, loader // the bundler reports the error with its location
+	}
+	switch loader {
+	case api.LoaderJSX, api.LoaderTSX:
+		loader = api.LoaderJSX
+	default:
+		loader = api.LoaderJS
+	}
+	return string(r.Code), loader
 }
