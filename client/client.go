@@ -117,3 +117,18 @@ func normalizeBase(base string) string {
 	}
 	return base
 }
+
+//go:embed runner.js
+var runnerJS string
+
+//go:embed node-runner.mjs
+var nodeRunnerJS string
+
+// RunnerSource is govite's module runner (an ES module exporting ModuleRunner and contextKeys): it
+// imports and evaluates the modules of a server environment, with import.meta.hot. It runs on the
+// embedded JS engine and in Node.
+func RunnerSource() string { return runnerJS }
+
+// NodeRunnerSource is the Node entry of the module runner (node-runner.mjs); it imports "./runner.js",
+// which must sit next to it with RunnerSource's content.
+func NodeRunnerSource() string { return nodeRunnerJS }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/evanw/esbuild/pkg/api"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -30,7 +31,13 @@ const debounce = 100 * time.Millisecond
 // Options configure an Optimizer.
 type Options struct {
 	Root     string // absolute project root
-	CacheDir string // absolute; deps go to CacheDir/deps (Vite: node_modules/.vite/deps)
+	CacheDir string // absolute; deps go to CacheDir/<DepsDirName> (Vite: node_modules/.vite/deps)
+	// DepsDirName is the deps directory's name under CacheDir: "deps" (the default) for the client
+	// environment, "deps_<environment>" for others (Vite: deps_ssr), so that each environment bundles
+	// its dependencies with its own conditions.
+	DepsDirName string
+	// Platform is esbuild's platform for resolving and bundling: browser (the default) or node.
+	Platform api.Platform
 	// Entries are the absolute paths of the files to scan: .html files (their inline and src module
 	// scripts; .vue, .svelte and .astro files have their scripts read the same way) and JS, TS, JSX
 	// and TSX files.
@@ -133,7 +140,10 @@ func New(opts Options) *Optimizer {
 	}
 	idle := make(chan struct{})
 	close(idle)
-	return &Optimizer{opts: opts, log: log, depsDir: filepath.Join(opts.CacheDir, "deps"),
+	if opts.DepsDirName == "" {
+		opts.DepsDirName = "deps"
+	}
+	return &Optimizer{opts: opts, log: log, depsDir: filepath.Join(opts.CacheDir, opts.DepsDirName),
 		discovered: map[string]*depEntry{}, idle: idle, meta: emptyMetadata()}
 }
 
@@ -141,7 +151,7 @@ func emptyMetadata() *metadata {
 	return &metadata{Optimized: map[string]*depEntry{}, Chunks: map[string]string{}}
 }
 
-// DepsDir is the absolute path of the deps directory (CacheDir/deps).
+// DepsDir is the absolute path of the deps directory (CacheDir/DepsDirName).
 func (o *Optimizer) DepsDir() string { return o.depsDir }
 
 // IsOptimizedFile reports whether absPath is inside DepsDir.
@@ -655,7 +665,7 @@ func tempSuffix() string {
 	return "_temp_" + getHash(fmt.Sprintf("%d:%d", os.Getpid(), time.Now().UnixNano()))
 }
 
-// staleTempAge is how old a leftover deps_temp_* directory must be to be removed (Vite: 24 hours).
+// staleTempAge is how old a leftover <deps>_temp_* directory must be to be removed (Vite: 24 hours).
 const staleTempAge = 24 * time.Hour
 
 func (o *Optimizer) cleanStaleTempDirs() {
@@ -664,7 +674,7 @@ func (o *Optimizer) cleanStaleTempDirs() {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), "deps_temp_") {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), o.opts.DepsDirName+"_temp_") {
 			continue
 		}
 		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {

@@ -32,7 +32,7 @@ const nsResolve = "govite-optimizer-resolve"
 func (o *Optimizer) baseOptions() api.BuildOptions {
 	return api.BuildOptions{
 		AbsWorkingDir:     o.opts.Root,
-		Platform:          api.PlatformBrowser,
+		Platform:          o.opts.Platform,
 		Conditions:        o.conditions(),
 		MainFields:        o.mainFields(),
 		ResolveExtensions: o.extensions(),

@@ -8,16 +8,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"encoding/json"
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/css"
 	"github.com/govite/govite/internal/optimizer"
 	"github.com/govite/govite/internal/plugin"
+	"github.com/govite/govite/internal/runner"
+	"github.com/govite/govite/internal/ssr"
 )
 
 // DevEnvironment is one environment of the dev server (Vite's DevEnvironment): its own plugin pipeline,
@@ -26,22 +31,39 @@ import (
 type DevEnvironment struct {
 	Name string
 	// Consumer is "client" or "server".
-	Consumer        string
+	Consumer string
+	// RunnerType is how a server environment runs its modules: RunnerEngine (in process, on an embedded
+	// JS engine; dependencies are bundled for it) or RunnerNode (govite's Node runner; dependencies
+	// stay in node_modules and Node imports them). "" for the client.
+	RunnerType      string
 	ModuleGraph     *ModuleGraph
 	PluginContainer *plugin.Container
-	Hot             HotChannel
+	// Hot is the channel to the code the environment runs: browsers for "client", module runners for
+	// the others.
+	Hot HotChannel
 
 	server    *Server
+	hot       *hotChannel
 	config    *config.ResolvedConfig
 	resolver  *resolver
 	optimizer *optimizer.Optimizer // nil when dependencies are not pre-bundled
 	optReady  chan struct{}        // closed when the optimizer's first scan and bundle are done
 	optErr    error                // why that failed
 	steps     []transformStep
-	cssc      *css.Compiler
+	// conditions are the resolve conditions (package.json exports) of this environment.
+	conditions []string
+	cssc       *css.Compiler
 
 	mu       sync.Mutex
 	inflight map[string]*inflightTransform
+
+	runnerMu sync.Mutex
+	runner   runner.Runner
+	// devCtx is what the environment's dev.createEnvironment returned, nil for govite's default.
+	devCtx      *DevEnvironmentContext
+	warmupGlobs []string // dev.warmup
+	// resolvedOptions are the environment's options from the config (nil: defaults).
+	resolvedOptions *config.ResolvedEnvironmentOptions
 }
 
 // TransformResult is a module as served: JavaScript (or CSS for a <link>), its source map and ETag.
@@ -59,29 +81,73 @@ type inflightTransform struct {
 	err  error
 }
 
-func newDevEnvironment(s *Server, name, consumer string) (*DevEnvironment, error) {
+// envOptions is what the server needs to know to create an environment.
+type envOptions struct {
+	name, consumer, runner string
+	conditions             []string // resolve conditions; nil: the defaults for consumer and runner
+	warmup                 []string
+	devCtx                 *DevEnvironmentContext
+	resolved               *config.ResolvedEnvironmentOptions // nil when the config has none
+}
+
+func newDevEnvironment(s *Server, o envOptions) (*DevEnvironment, error) {
 	cfg := s.Config
-	e := &DevEnvironment{Name: name, Consumer: consumer, ModuleGraph: NewModuleGraph(), server: s, config: cfg,
-		inflight: map[string]*inflightTransform{}}
-	platform, conditions := api.PlatformBrowser, []string{"module", "browser", "development"}
-	if consumer == "server" {
-		platform, conditions = api.PlatformNode, []string{"module", "node", "development"}
+	e := &DevEnvironment{Name: o.name, Consumer: o.consumer, ModuleGraph: NewModuleGraph(), server: s, config: cfg,
+		inflight: map[string]*inflightTransform{}, hot: newHotChannel(o.name)}
+	e.Hot = e.hot
+	e.hot.onInvalidate = func(data json.RawMessage) { s.handleInvalidate(e, data) }
+	platform := api.PlatformBrowser
+	if o.consumer == "server" {
+		e.hot.invoke = e.invoke
+		e.RunnerType = o.runner
+		if e.RunnerType == "" {
+			e.RunnerType = RunnerEngine
+		}
+		if e.RunnerType == RunnerNode {
+			platform = api.PlatformNode
+		}
 	}
-	if len(cfg.Resolve.Conditions) > 0 {
-		conditions = append(cfg.Resolve.Conditions, "development")
+	conditions := e.defaultConditions()
+	if len(o.conditions) > 0 {
+		conditions = append(slices.Clone(o.conditions), "development")
 	}
+	e.conditions = conditions
 	r, err := newResolver(cfg, platform, conditions)
 	if err != nil {
 		return nil, err
 	}
 	e.resolver = r
-	e.PluginContainer = plugin.New(cfg, name, s.plugins)
+	e.warmupGlobs, e.devCtx, e.resolvedOptions = o.warmup, o.devCtx, o.resolved
+	info := config.NewEnvironment(cfg, o.name)
+	info.Hot = e.hot
+	e.PluginContainer = plugin.NewForEnvironment(info, s.plugins)
 	e.steps = e.transformSteps()
 	e.cssc = &css.Compiler{Root: cfg.Root, Resolver: &devCSSResolver{e}, Key: func(abs string) string { return prettyPath(cfg.Root, abs) }, Errors: esbuildErrors}
 	return e, nil
 }
 
-func (e *DevEnvironment) close() { e.resolver.close() }
+// defaultConditions are the resolve conditions of an environment whose config names none: the
+// browser's for the client; Node's for a Node runner; for the embedded engine, the conditions of
+// runtimes without Node's APIs ("worker", then "browser"), so packages pick their web builds
+// (react-dom/server gives its renderToReadableStream build).
+func (e *DevEnvironment) defaultConditions() []string {
+	mode := "development"
+	if e.config.IsProduction {
+		mode = "production"
+	}
+	switch {
+	case e.Consumer == "client":
+		return []string{"module", "browser", mode}
+	case e.RunnerType == RunnerNode:
+		return []string{"module", "node", mode}
+	}
+	return []string{"module", "worker", "browser", mode}
+}
+
+func (e *DevEnvironment) close() {
+	e.closeRunner()
+	e.resolver.close()
+}
 
 // TransformRequest returns the module served at url (a path from root with its query, without base),
 // transforming it on first request and from cache afterwards. Concurrent requests for one module share
@@ -163,16 +229,39 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 			return nil, err
 		}
 		res.Code, res.Map, info = out, outMap, inf
-		if len(res.Map) > 0 {
+		if e.Consumer == "server" {
+			// Server code runs in a module runner: imports and exports become __vite_ssr_* calls, and
+			// the source map goes inline when the runner fetches the module (FetchModule).
+			r, err := ssr.Transform(out, outMap, m.URL)
+			if err != nil {
+				var se *ssr.Error
+				if errors.As(err, &se) {
+					return nil, codeError(e.config.Root, m.File, out, se.Offset, se.Msg, "vite:ssr-transform")
+				}
+				return nil, err
+			}
+			res.Code, res.Map = r.Code, r.Map
+		} else if len(res.Map) > 0 {
 			res.Code += "\n//# sourceMappingURL=data:application/json;base64," + base64Std(res.Map) + "\n"
 		}
 	}
 	if m.Type == "css" || loader == "css" {
 		info.imports = append(info.imports, e.cssImportNodes(m)...)
 	}
+	// Files a plugin watches for this module (this.addWatchFile) are its dependencies in the graph: a
+	// change to one updates the module like a change to an import.
+	for _, f := range e.PluginContainer.ModuleWatchFiles(m.ID) {
+		info.imports = append(info.imports, e.ModuleGraph.ensure(e.urlFromID(f), f, f))
+		e.server.watchFile(f)
+	}
 	// Vite's preTransformRequests: the modules this one imports statically will be asked for next;
 	// transforming them now overlaps the work with the browser's round trips.
 	for _, dep := range info.staticImports {
+		if e.Consumer == "server" {
+			// A runner asks with the cached flag and keeps its module when the server has a
+			// transform cached: a transform done ahead could hide a change from it.
+			break
+		}
 		if dep.File != "" && !isInNodeModules(dep.File) && e.ModuleGraph.cached(dep) == nil {
 			go e.WarmupRequest(context.WithoutCancel(ctx), dep.URL)
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"github.com/govite/govite/internal/config"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -43,7 +44,7 @@ func (s *Server) handleFileChanges(changes []fileChange) {
 			}
 		}
 		for _, ch := range changes {
-			for _, m := range env.ModuleGraph.GetModulesByFile(ch.File) {
+			for _, m := range env.hotUpdateModules(ch, ts) {
 				add(m)
 			}
 			if name == "client" && strings.HasSuffix(ch.File, ".html") && ch.Kind != "unlink" {
@@ -62,7 +63,7 @@ func (s *Server) handleFileChanges(changes []fileChange) {
 		if len(mods) == 0 {
 			if fullReload != "" {
 				s.logger.Info("page reload " + strings.TrimPrefix(fullReload, "/"))
-				env.Hot.Send(map[string]any{"type": "full-reload", "path": fullReload})
+				env.Hot.SendPayload(map[string]any{"type": "full-reload", "path": fullReload})
 			}
 			continue
 		}
@@ -126,7 +127,7 @@ func (e *DevEnvironment) updateModules(mods []*ModuleNode, ts int64, changes []f
 			e.ModuleGraph.invalidate(m, ts, false)
 		}
 		e.server.logger.Info("page reload " + strings.TrimPrefix(reason, "/"))
-		e.Hot.Send(map[string]any{"type": "full-reload", "triggeredBy": changedFile(changes), "path": "*"})
+		e.Hot.SendPayload(map[string]any{"type": "full-reload", "triggeredBy": changedFile(changes), "path": "*"})
 		return
 	}
 	if len(updates) == 0 {
@@ -144,7 +145,7 @@ func (e *DevEnvironment) updateModules(mods []*ModuleNode, ts int64, changes []f
 		}
 	}
 	e.server.logger.Info("hmr update " + strings.Join(names, ", "))
-	e.Hot.Send(map[string]any{"type": "update", "updates": unique})
+	e.Hot.SendPayload(map[string]any{"type": "update", "updates": unique})
 }
 
 func changedFile(changes []fileChange) string {
@@ -260,7 +261,7 @@ func (s *Server) handleInvalidate(env *DevEnvironment, data json.RawMessage) {
 		first = msg.Path
 	}
 	if len(importers) == 0 {
-		env.Hot.Send(map[string]any{"type": "full-reload", "path": "*"})
+		env.Hot.SendPayload(map[string]any{"type": "full-reload", "path": "*"})
 		return
 	}
 	env.updateModules(importers, ts, nil, first)
@@ -273,7 +274,7 @@ func (e *DevEnvironment) prune(mods []*ModuleNode) {
 	for _, m := range mods {
 		paths = append(paths, m.URL)
 	}
-	e.Hot.Send(map[string]any{"type": "prune", "paths": paths})
+	e.Hot.SendPayload(map[string]any{"type": "prune", "paths": paths})
 }
 
 func globsMatch(globs []string, file string) bool {
@@ -284,4 +285,42 @@ func globsMatch(globs []string, file string) bool {
 		}
 	}
 	return false
+}
+
+// hotUpdateModules are the modules of env a file change affects: those of the file, as the plugins'
+// hotUpdate hooks leave them (Vite calls hotUpdate once per environment; a hook may narrow or widen
+// the list, or handle the change itself by returning none).
+func (e *DevEnvironment) hotUpdateModules(ch fileChange, ts int64) []*ModuleNode {
+	mods := e.ModuleGraph.GetModulesByFile(ch.File)
+	if !slices.ContainsFunc(e.PluginContainer.Plugins, func(p *config.Plugin) bool { return p.HotUpdate != nil }) {
+		return mods
+	}
+	typ := map[string]string{"add": "create", "unlink": "delete"}[ch.Kind]
+	if typ == "" {
+		typ = "update"
+	}
+	ids := make([]string, len(mods))
+	for i, m := range mods {
+		ids[i] = m.ID
+	}
+	file := ch.File
+	out, err := e.PluginContainer.HotUpdate(&config.HotUpdateOptions{Type: typ, File: file, Timestamp: ts, Modules: ids,
+		Read: func() (string, error) {
+			data, err := os.ReadFile(file)
+			return string(data), err
+		}})
+	if err != nil {
+		e.server.logger.Error("hotUpdate: " + err.Error())
+		return mods
+	}
+	if out == nil {
+		return mods
+	}
+	var res []*ModuleNode
+	for _, id := range out {
+		if m := e.ModuleGraph.GetModuleByID(id); m != nil {
+			res = append(res, m)
+		}
+	}
+	return res
 }

@@ -142,6 +142,8 @@ type resolvedImport struct {
 func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *ModuleNode, importerFile string) (*resolvedImport, error) {
 	base := e.config.Base
 	switch {
+	case e.Consumer == "server" && isNodeBuiltin(spec):
+		return nil, nil
 	case spec == "" || strings.HasPrefix(spec, "data:") || strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://") || strings.HasPrefix(spec, "//"):
 		return nil, nil
 	case isServedByServer(spec):
@@ -161,6 +163,8 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 		id = r.ID
 	case spec == modulePreloadPolyfillID:
 		id = "\x00" + modulePreloadPolyfillID + ".js"
+	case isBareImport(spec) && e.Consumer == "server" && e.externalized(spec, importerFile):
+		return nil, nil // the runner imports it itself (fetchModule externalizes it)
 	case isBareImport(spec):
 		if dep, ok := e.optimizedDep(ctx, spec, importerFile); ok {
 			u := e.urlFromID(dep.File) + "?v=" + e.optimizer.BrowserHash()
@@ -189,7 +193,7 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 	}
 	u := e.urlFromID(id)
 	node := e.ModuleGraph.ensure(u, id, file)
-	if explicitImportRequired(u) {
+	if explicitImportRequired(u) && e.Consumer == "client" {
 		u = injectQuery(u, "import")
 	}
 	e.ModuleGraph.mu.Lock()

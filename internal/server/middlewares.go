@@ -35,7 +35,7 @@ func (s *Server) middlewares() http.Handler {
 			return
 		}
 		if isWebSocketUpgrade(r) && strings.Contains(r.Header.Get("Sec-WebSocket-Protocol"), "vite-hmr") {
-			s.ws.serveWS(w, r)
+			s.serveWS(w, r)
 			return
 		}
 		inner.ServeHTTP(w, r)
@@ -279,7 +279,7 @@ func (s *Server) sendError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	de := asDevError(err)
 	s.logger.Error("Internal server error: " + de.Error())
-	s.ws.Send(map[string]any{"type": "error", "err": de.payload()})
+	s.client().Hot.SendPayload(map[string]any{"type": "error", "err": de.payload()})
 	http.Error(w, de.Error(), http.StatusInternalServerError)
 }
 

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -51,7 +52,6 @@ type Server struct {
 	plugins   []*config.Plugin
 	origin    string // server.origin, without trailing "/"
 	token     string
-	ws        *wsHub
 	watcher   *watcher
 	fs        *guard.FS
 	handler   http.Handler
@@ -82,24 +82,27 @@ func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server
 	s.token = newToken()
 	s.plugins = devPlugins(cfg)
 	s.fs = &guard.FS{Root: cfg.Root, Strict: cfg.Server.FSStrict, Allow: cfg.Server.FSAllow, Deny: cfg.Server.FSDeny}
-	for _, name := range []string{"client", "ssr"} {
-		consumer := "server"
-		if name == "client" {
-			consumer = "client"
-		}
-		env, err := newDevEnvironment(s, name, consumer)
+	envs, err := s.environmentOptions()
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range envs {
+		env, err := newDevEnvironment(s, o)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s.Environments[name] = env
+		s.Environments[o.name] = env
 	}
-	s.ws = newWSHub(s)
-	client := s.Environments["client"]
-	client.Hot = s.ws
-	s.Environments["ssr"].Hot = newLocalHot()
-	if !cfg.OptimizeDeps.Disabled {
-		if err := s.startOptimizer(ctx, opts.Force); err != nil {
+	for _, name := range s.sortedEnvNames() {
+		env := s.Environments[name]
+		if env.Consumer == "client" && cfg.OptimizeDeps.Disabled {
+			continue
+		}
+		if env.RunnerType == RunnerNode && (env.resolvedOptions == nil || len(env.resolvedOptions.OptimizeDeps.Include) == 0) {
+			continue // Node imports the dependencies itself; only those included are pre-bundled
+		}
+		if err := s.startOptimizer(ctx, env, opts.Force); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -137,10 +140,68 @@ func devPlugins(cfg *config.ResolvedConfig) []*config.Plugin {
 	return config.SortPlugins(out)
 }
 
-func (s *Server) startOptimizer(ctx context.Context, force bool) error {
+// environmentOptions lists the environments to create, in config order: "client" and "ssr" always,
+// and every environment the config names. An environment with a dev.createEnvironment gets what it
+// returns.
+func (s *Server) environmentOptions() ([]envOptions, error) {
 	cfg := s.Config
-	client := s.Environments["client"]
-	entries, err := s.optimizerEntries()
+	names := cfg.EnvironmentOrder
+	if len(names) == 0 {
+		names = []string{"client", "ssr"}
+	}
+	var out []envOptions
+	for _, name := range names {
+		o := envOptions{name: name, consumer: "server"}
+		if name == "client" {
+			o.consumer = "client"
+		}
+		if ro := cfg.Environments[name]; ro != nil {
+			o.resolved = ro
+			o.consumer = ro.Consumer
+			o.runner = ro.Dev.Runner
+			o.warmup = ro.Dev.Warmup
+			if !slices.Equal(ro.Resolve.Conditions, config.DefaultServerConditions) || o.runner == RunnerNode || o.consumer == "client" {
+				// Vite's Node conditions, when not written by the user, do not suit the embedded
+				// engine: the engine's own defaults apply (defaultConditions).
+				o.conditions = config.ExpandConditions(ro.Resolve.Conditions, cfg.IsProduction)
+			}
+			if create := ro.Dev.CreateEnvironment; create != nil {
+				v, err := create(name, cfg)
+				if err != nil {
+					return nil, fmt.Errorf("environments.%s.dev.createEnvironment: %w", name, err)
+				}
+				switch x := v.(type) {
+				case *DevEnvironmentContext:
+					o.devCtx = x
+					if x.Runner != "" {
+						o.runner = x.Runner
+					}
+				case *config.JSEnvironment:
+					return nil, fmt.Errorf("environments.%s.dev.createEnvironment returned a JavaScript environment (%s): govite cannot run Vite's environment classes; use dev.runner (\"engine\" or \"node\"), or a Go environment provider such as govite.FetchableEnvironment", name, cmp.Or(x.Kind, "custom"))
+				default:
+					return nil, fmt.Errorf("environments.%s.dev.createEnvironment returned %T; it must return a *govite.DevEnvironmentContext", name, v)
+				}
+			}
+		} else if name == "client" {
+			o.conditions = cfg.Resolve.Conditions
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// startOptimizer starts pre-bundling env's dependencies in the background. The client's go to
+// cacheDir/deps; a server environment on the embedded engine gets its own deps_<name>, bundled with
+// its conditions, because the engine cannot load packages from node_modules the way Node does.
+func (s *Server) startOptimizer(ctx context.Context, env *DevEnvironment, force bool) error {
+	cfg := s.Config
+	var entries []string
+	var err error
+	if env.Consumer == "client" {
+		entries, err = s.optimizerEntries()
+	} else {
+		entries, err = s.serverOptimizerEntries()
+	}
 	if err != nil {
 		return err
 	}
@@ -148,15 +209,30 @@ func (s *Server) startOptimizer(ctx context.Context, force bool) error {
 	for k, v := range cfg.Esbuild.Define {
 		define[k] = v
 	}
+	opt := cfg.OptimizeDeps
+	depsDir := "deps"
+	conditions := cfg.Resolve.Conditions // nil: the optimizer's browser defaults for the mode
+	if env.Consumer != "client" {
+		conditions = env.conditions
+		// Server environments do not inherit the top-level optimizeDeps.
+		opt = config.OptimizeDeps{}
+		if env.resolvedOptions != nil {
+			opt = env.resolvedOptions.OptimizeDeps
+		}
+		// Node imports dependencies itself, so a Node runner's environment bundles only those it
+		// includes (Vite's default for server environments); the engine cannot, so it discovers them.
+		opt.NoDiscovery = env.RunnerType == RunnerNode
+		depsDir = "deps_" + env.Name
+	}
 	o := optimizer.New(optimizer.Options{
-		Root: cfg.Root, CacheDir: cfg.CacheDir, Entries: entries,
-		Include: cfg.OptimizeDeps.Include, Exclude: cfg.OptimizeDeps.Exclude, NoDiscovery: cfg.OptimizeDeps.NoDiscovery,
-		Force: force || cfg.OptimizeDeps.Force, Mode: cfg.Mode, Define: define,
-		Alias: cfg.Resolve.Alias, Conditions: cfg.Resolve.Conditions, MainFields: cfg.Resolve.MainFields, Extensions: cfg.Resolve.Extensions,
+		Root: cfg.Root, CacheDir: cfg.CacheDir, DepsDirName: depsDir, Entries: entries,
+		Include: opt.Include, Exclude: opt.Exclude, NoDiscovery: opt.NoDiscovery,
+		Force: force || opt.Force, Mode: cfg.Mode, Define: define,
+		Alias: cfg.Resolve.Alias, Conditions: conditions, MainFields: cfg.Resolve.MainFields, Extensions: cfg.Resolve.Extensions,
 		PreserveSymlinks: cfg.Resolve.PreserveSymlinks, JSX: cfg.Esbuild.JSX, JSXImportSource: cfg.Esbuild.JSXImportSource,
 		// The scan asks the plugins first, so virtual modules and aliases of plugins are followed.
 		ResolveID: func(id, importer string) (string, bool) {
-			r, err := client.PluginContainer.ResolveID(id, importer, config.ResolveIDOptions{Kind: "import-statement", IsEntry: importer == ""})
+			r, err := env.PluginContainer.ResolveID(id, importer, config.ResolveIDOptions{Kind: "import-statement", IsEntry: importer == ""})
 			if err != nil || r == nil || r.External {
 				return "", false
 			}
@@ -165,25 +241,61 @@ func (s *Server) startOptimizer(ctx context.Context, force bool) error {
 		Logger: s.logger,
 	})
 	o.OnRebundle = func() {
-		for _, env := range s.Environments {
-			env.ModuleGraph.invalidateAll()
-		}
-		s.ws.Send(map[string]any{"type": "full-reload", "path": "*"})
+		env.ModuleGraph.invalidateAll()
+		env.Hot.SendPayload(map[string]any{"type": "full-reload", "path": "*"})
 	}
 	// The server listens while the dependencies are scanned and bundled (as Vite does); a request that
 	// needs them waits for optReady.
-	client.optimizer = o
-	client.optReady = make(chan struct{})
+	env.optimizer = o
+	env.optReady = make(chan struct{})
 	initCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.optCancel = cancel
+	prev := s.optCancel
+	s.optCancel = func() {
+		if prev != nil {
+			prev()
+		}
+		cancel()
+	}
 	go func() {
-		defer close(client.optReady)
+		defer close(env.optReady)
 		if err := o.Init(initCtx); err != nil && initCtx.Err() == nil {
-			s.logger.Error("dependency pre-bundling failed; dependencies are served unbundled: " + err.Error())
-			client.optErr = err
+			s.logger.Error("dependency pre-bundling failed for the " + env.Name + " environment; dependencies are served unbundled: " + err.Error())
+			env.optErr = err
 		}
 	}()
 	return nil
+}
+
+// serverOptimizerEntries are the files a server environment's dependency scan starts from: its
+// entries are not in any HTML file, so every script of the project (outside node_modules, outDir and
+// the cache) is scanned.
+func (s *Server) serverOptimizerEntries() ([]string, error) {
+	cfg := s.Config
+	matches, err := globFiles(cfg.Root, filepath.Join(cfg.Root, "**/*.{js,jsx,ts,tsx,mjs,mts}"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range matches {
+		if isInNodeModules(m) || strings.HasPrefix(m, cfg.Build.OutDir+string(filepath.Separator)) ||
+			strings.HasPrefix(m, cfg.CacheDir+string(filepath.Separator)) || strings.HasSuffix(m, ".d.ts") ||
+			isToolConfig(cfg, m) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// isToolConfig reports the files that configure tools rather than belong to the app: the config file
+// and what it imports, and other *.config.* files (vitest, tailwind, postcss, ...). Their imports
+// (@vitejs/plugin-react, say) are Node tools, not dependencies of the server code.
+func isToolConfig(cfg *config.ResolvedConfig, file string) bool {
+	if file == cfg.ConfigFile || slices.Contains(cfg.ConfigFileDependencies, file) {
+		return true
+	}
+	name := filepath.Base(file)
+	return strings.Contains(strings.TrimSuffix(name, filepath.Ext(name)), ".config")
 }
 
 // optimizerEntries are the files the dependency scan starts from: optimizeDeps.entries, else every
@@ -220,13 +332,12 @@ func (s *Server) optimizerEntries() ([]string, error) {
 }
 
 func (s *Server) warmup(ctx context.Context) {
-	w := s.Config.Server.Warmup
-	for name, pats := range map[string][]string{"client": w.ClientFiles, "ssr": w.SSRFiles} {
+	for _, name := range s.sortedEnvNames() {
 		env := s.Environments[name]
-		for _, pat := range pats {
+		for _, pat := range env.warmupGlobs {
 			files, err := globFiles(s.Config.Root, filepath.Join(s.Config.Root, pat))
 			if err != nil {
-				s.logger.Warn("server.warmup: " + err.Error())
+				s.logger.Warn("environments." + name + ".dev.warmup: " + err.Error())
 				continue
 			}
 			for _, f := range files {
@@ -349,12 +460,10 @@ func (s *Server) Close() error {
 	if s.httpSrv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		if s.ws != nil {
-			s.ws.close()
-		}
+		s.closeHot()
 		errs = append(errs, s.httpSrv.Shutdown(ctx))
-	} else if s.ws != nil {
-		s.ws.close()
+	} else {
+		s.closeHot()
 	}
 	if s.watcher != nil {
 		errs = append(errs, s.watcher.close())
@@ -380,7 +489,17 @@ func (s *Server) Close() error {
 
 // Reload tells every open page to reload (a Go template changed, say).
 func (s *Server) Reload() {
-	s.ws.Send(map[string]any{"type": "full-reload", "path": "*"})
+	s.client().Hot.SendPayload(map[string]any{"type": "full-reload", "path": "*"})
+}
+
+// client is the client environment.
+func (s *Server) client() *DevEnvironment { return s.Environments["client"] }
+
+// closeHot disconnects every environment's clients.
+func (s *Server) closeHot() {
+	for _, env := range s.Environments {
+		env.hot.close()
+	}
 }
 
 // Token is the WebSocket token pages must present (it is baked into /@vite/client).

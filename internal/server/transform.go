@@ -40,7 +40,58 @@ func (e *DevEnvironment) transformSteps() []transformStep {
 	if !added {
 		steps = append(steps, builtins...)
 	}
+	if e.Consumer == "server" {
+		if d := e.serverDefines(); len(d) > 0 {
+			steps = append(steps, transformStep{builtin: func(m *ModuleNode, code, loader string) (string, string, string, error) {
+				return e.defineStep(m, code, loader, d)
+			}})
+		}
+	}
 	return steps
+}
+
+// serverDefines are the define entries of a server environment, as esbuild takes them. The browser
+// gets define through /@vite/env; server code has no such shim, so the values are replaced in the
+// code, as Vite's define plugin does for SSR.
+func (e *DevEnvironment) serverDefines() map[string]string {
+	src := e.config.Define
+	if e.resolvedOptions != nil && e.resolvedOptions.Define != nil {
+		src = e.resolvedOptions.Define
+	}
+	d := map[string]string{}
+	for k, v := range src {
+		if strings.HasPrefix(k, "import.meta.env") {
+			continue // import analysis sets import.meta.env
+		}
+		d[k] = defineValue(v)
+	}
+	return d
+}
+
+// defineStep replaces the define keys in a server module's JavaScript.
+func (e *DevEnvironment) defineStep(m *ModuleNode, code, loader string, defines map[string]string) (string, string, string, error) {
+	if loader != "js" {
+		return code, loader, "", nil
+	}
+	found := false
+	for k := range defines {
+		root, _, _ := strings.Cut(k, ".")
+		if strings.Contains(code, root) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return code, loader, "", nil
+	}
+	file, _ := splitQuery(m.ID)
+	r := api.Transform(code, api.TransformOptions{Loader: api.LoaderJS, Sourcefile: file, Sourcemap: api.SourceMapExternal,
+		SourcesContent: api.SourcesContentInclude, Target: api.ESNext, Charset: api.CharsetUTF8, Define: defines,
+		LegalComments: api.LegalCommentsInline, LogLevel: api.LogLevelSilent})
+	if len(r.Errors) > 0 {
+		return "", "", "", esbuildErrorsIn(r.Errors, file, e.config.Root)
+	}
+	return string(r.Code), loader, string(r.Map), nil
 }
 
 func (e *DevEnvironment) runTransforms(m *ModuleNode, code, loader string, maps []string) (string, string, []string, error) {
@@ -209,6 +260,14 @@ func (e *DevEnvironment) cssModuleJS(m *ModuleNode, cssText string) (string, []s
 	var b strings.Builder
 	if hasQueryParam(query, "inline") {
 		return "export default " + strconv.Quote(cssText), nil
+	}
+	if e.Consumer == "server" {
+		// Server code gets the class names of a CSS module, or the stylesheet as a string; styles are
+		// the browser's business.
+		if mod != nil && mod.IsModule {
+			return css.ModuleProxy(mod, e.localsConvention()), nil
+		}
+		return "export default " + strconv.Quote(cssText) + ";\n", nil
 	}
 	fmt.Fprintf(&b, "import { updateStyle as __vite__updateStyle, removeStyle as __vite__removeStyle } from %q;\n", clientPath)
 	fmt.Fprintf(&b, "const __vite__id = %q;\nconst __vite__css = %s;\n__vite__updateStyle(__vite__id, __vite__css);\n", m.ID, strconv.Quote(cssText))
