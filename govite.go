@@ -11,9 +11,11 @@ package govite
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/govite/govite/internal/build"
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/runner"
 	"github.com/govite/govite/internal/server"
 )
 
@@ -59,7 +61,25 @@ type (
 	CORSOptions      = config.CORSOptions
 	AllowedHosts     = config.AllowedHosts
 	OptimizeDeps     = config.OptimizeDeps
+
+	// The Environment API (Vite's environments option and environment-aware plugin hooks).
+	EnvironmentOptions         = config.EnvironmentOptions
+	NamedEnvironment           = config.NamedEnvironment
+	EnvironmentResolveOptions  = config.EnvironmentResolveOptions
+	DevEnvironmentOptions      = config.DevEnvironmentOptions
+	ResolvedEnvironmentOptions = config.ResolvedEnvironmentOptions
+	SSROptions                 = config.SSROptions
+	ModuleList                 = config.ModuleList
+	Pattern                    = config.Pattern
+	Environment                = config.Environment
+	AppBuilder                 = config.AppBuilder
+	BuilderOptions             = config.BuilderOptions
+	HotUpdateOptions           = config.HotUpdateOptions
 )
+
+// PerEnvironmentPlugin is Vite's perEnvironmentPlugin: a plugin that is, in each environment, the
+// plugin the function returns for it (nil: none there).
+var PerEnvironmentPlugin = config.PerEnvironmentPlugin
 
 // Manifest is the content of .vite/manifest.json.
 type (
@@ -149,3 +169,45 @@ func CreateServerWithOptions(ctx context.Context, inline InlineConfig, opts Serv
 
 // ServerRunOptions are the dev server's options that are not config options.
 type ServerRunOptions = server.Options
+
+// Runner is a module runner (Vite's ModuleRunner): DevEnvironment.Runner for a server environment of
+// the dev server, NewBuiltRunner for a server build.
+type Runner = runner.Runner
+
+// Module is a module a Runner evaluated: Go reads its exports and calls its functions.
+type Module = runner.Module
+
+// DevEnvironmentContext is what an environment provider's dev.createEnvironment returns: how the
+// environment runs its code (its runner, a fetch handler).
+type DevEnvironmentContext = server.DevEnvironmentContext
+
+// FetchableEnvironment is an environment provider for code that answers Fetch requests (the Workers
+// convention: the default export of entry has fetch(request)). DevEnvironment.DispatchFetch sends it
+// requests; the code runs on its own embedded engine.
+func FetchableEnvironment(entry string, opts EnvironmentOptions) EnvironmentOptions {
+	return server.FetchableEnvironment(entry, opts)
+}
+
+// NewBuiltRunner runs a server build (the outDir of build --ssr, or of a server environment of build
+// --app) on govite's embedded JS engine, for production server rendering with no dev server and no
+// Node. Import takes the output's file names ("entry-server.js"). The build must bundle its
+// dependencies (resolve.noExternal: true, or ssr.target "webworker").
+func NewBuiltRunner(ctx context.Context, dir string, logger *slog.Logger) (Runner, error) {
+	return runner.ImportBuilt(ctx, runner.NewBuiltHost(dir), logger)
+}
+
+// Builder builds every environment of an app (Vite's ViteBuilder).
+type Builder = build.Builder
+
+// CreateBuilder resolves the config for a build of the whole app (Vite's createBuilder, what `govite
+// build --app` runs) and returns its builder; call BuildApp, or Build for single environments.
+func CreateBuilder(ctx context.Context, inline InlineConfig) (*Builder, error) {
+	if inline.Builder == nil {
+		inline.Builder = &config.BuilderOptions{}
+	}
+	cfg, err := ResolveConfig(ctx, inline, "build")
+	if err != nil {
+		return nil, err
+	}
+	return build.CreateBuilder(cfg)
+}

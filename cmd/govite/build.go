@@ -76,9 +76,25 @@ func inlineConfig(fl *flags, stderr io.Writer) (govite.InlineConfig, error) {
 			opt.Enabled, opt.Path = true, v
 		}
 	}
+	if fl.has("ssr") {
+		// --ssr ENTRY builds ENTRY for the server; --ssr alone builds the configured input
+		// (build.rollupOptions.input) for the server, as `build.ssr: true` does.
+		switch v := fl.str("ssr"); v {
+		case "true":
+			b.SSRInput = true
+		case "false":
+		default:
+			b.SSR = v
+		}
+	}
 	b.EmptyOutDir = fl.boolPtr("emptyOutDir")
 	if t := fl.str("target"); t != "" {
 		b.Target = strings.Split(t, ",")
+	}
+	if fl.bool("app") {
+		// --app is `builder: {}` (Vite's): build every environment. A builder set in the config
+		// file is kept (the inline config wins only over options it sets).
+		in.Builder = &config.BuilderOptions{}
 	}
 	return in, nil
 }
@@ -101,7 +117,15 @@ func runBuild(ctx context.Context, fl *flags, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, format, args...)
 		}
 	}
-	say("govite v%s building client environment for %s...\n", version, cfg.Mode)
+	if cfg.Builder != nil {
+		// --app, or `builder` in the config: every environment, as builder.buildApp says.
+		return runBuildApp(ctx, cfg, stdout, stderr, info)
+	}
+	envName := "client"
+	if cfg.Build.SSRBuild {
+		envName = "ssr"
+	}
+	say("govite v%s building %s environment for %s...\n", version, envName, cfg.Mode)
 	say("transforming...\n")
 	res, err := govite.BuildResolved(ctx, cfg)
 	if err != nil {

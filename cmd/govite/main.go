@@ -49,8 +49,10 @@ Build options:
   --minify [minifier]     enable/disable minification (default: esbuild)
   --manifest [name]       emit build manifest json
   --ssrManifest [name]    emit ssr manifest json
+  --ssr [entry]           build specified entry for server-side rendering
   --emptyOutDir           force empty outDir when it's outside of root
   --target <target>       transpile target (default: baseline-widely-available)
+  --app                   build every environment, same as ` + "`builder: {}`" + `
 
 Preview options:
   --host [host]           specify hostname
