@@ -1,0 +1,3 @@
+export function Greeting() {
+  return <h1 className="greeting">Hello from govite SSR</h1>
+}
