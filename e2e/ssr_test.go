@@ -133,7 +133,7 @@ func TestSSRReactBuildApp(t *testing.T) {
 			t.Errorf("%s is not built", env)
 		}
 	}
-	for _, f := range []string{"dist/client/index.html", "dist/client/.vite/manifest.json", "dist/server/entry-server.js"} {
+	for _, f := range []string{"dist/client/index.html", "dist/client/.vite/manifest.json", "dist/client/.vite/ssr-manifest.json", "dist/server/entry-server.js"} {
 		if !fileExists(filepath.Join(root, f)) {
 			t.Errorf("%s was not written", f)
 		}

@@ -10,7 +10,7 @@ export default {
   ssr: { target: 'webworker', noExternal: true },
   environments: {
     client: {
-      build: { outDir: 'dist/client', manifest: true },
+      build: { outDir: 'dist/client', manifest: true, ssrManifest: true },
     },
     ssr: {
       build: { outDir: 'dist/server', rollupOptions: { input: 'src/entry-server.jsx' } },

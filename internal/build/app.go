@@ -70,6 +70,10 @@ func (b *Builder) build(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	if env.Build.CreateEnvironment != nil {
+		// Said rather than ignored: a provider's build environment would build differently.
+		return fmt.Errorf("environments.%s.build.createEnvironment is not supported by govite's builder yet; remove it to build the environment with govite's own build", name)
+	}
 	res, err := BuildEnvironment(ctx, b.Config, env)
 	if err != nil {
 		return fmt.Errorf("building the %s environment: %w", name, err)
