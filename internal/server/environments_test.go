@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -459,5 +460,45 @@ func TestServerScanSkipsToolConfigs(t *testing.T) {
 	<-env.optReady
 	if env.optErr != nil {
 		t.Errorf("the ssr dependency scan failed: %v", env.optErr)
+	}
+}
+
+// A config file's createEnvironment: createRunnableDevEnvironment gives govite's runnable environment;
+// an environment class govite cannot run is an error naming the environment.
+func TestJSCreateEnvironment(t *testing.T) {
+	for _, tc := range []struct{ create, wantErr string }{
+		{"createRunnableDevEnvironment(name, config)", ""},
+		{"createFetchableDevEnvironment(name, config, { handleRequest: () => new Response('x') })", "environments.worker.dev.createEnvironment returned a JavaScript environment (fetchable)"},
+	} {
+		root := writeProject(t, map[string]string{
+			"vite.config.js": "import { createRunnableDevEnvironment, createFetchableDevEnvironment } from 'vite'\nexport default { environments: { worker: { dev: { createEnvironment(name, config) { return " + tc.create + " } } } } }\n",
+			"src/w.js":       "export const ok = 'worker ok'\n",
+		})
+		cfg, err := config.Resolve(context.Background(), &config.UserConfig{Root: root, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+			config.ResolveConfigOptions{Command: "serve", ConfigFile: filepath.Join(root, "vite.config.js")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(context.Background(), cfg, Options{})
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: err = %v, want %q", tc.create, err, tc.wantErr)
+			}
+			if s != nil {
+				s.Close()
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := engineRunner(t, s.Environments["worker"]).Import(context.Background(), "/src/w.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := m.Get(context.Background(), "ok"); v != "worker ok" {
+			t.Errorf("ok = %v", v)
+		}
+		s.Close()
 	}
 }

@@ -160,9 +160,9 @@ func (s *Server) environmentOptions() ([]envOptions, error) {
 			o.consumer = ro.Consumer
 			o.runner = ro.Dev.Runner
 			o.warmup = ro.Dev.Warmup
+			// Vite's default server conditions (Node's) do not suit the embedded engine: unless
+			// the user wrote others, the engine's own defaults apply (defaultConditions).
 			if !slices.Equal(ro.Resolve.Conditions, config.DefaultServerConditions) || o.runner == RunnerNode || o.consumer == "client" {
-				// Vite's Node conditions, when not written by the user, do not suit the embedded
-				// engine: the engine's own defaults apply (defaultConditions).
 				o.conditions = config.ExpandConditions(ro.Resolve.Conditions, cfg.IsProduction)
 			}
 			if create := ro.Dev.CreateEnvironment; create != nil {
@@ -177,6 +177,9 @@ func (s *Server) environmentOptions() ([]envOptions, error) {
 						o.runner = x.Runner
 					}
 				case *config.JSEnvironment:
+					if x.Kind == "runnable" {
+						break // createRunnableDevEnvironment: govite's default runnable environment
+					}
 					return nil, fmt.Errorf("environments.%s.dev.createEnvironment returned a JavaScript environment (%s): govite cannot run Vite's environment classes; use dev.runner (\"engine\" or \"node\"), or a Go environment provider such as govite.FetchableEnvironment", name, cmp.Or(x.Kind, "custom"))
 				default:
 					return nil, fmt.Errorf("environments.%s.dev.createEnvironment returned %T; it must return a *govite.DevEnvironmentContext", name, v)
