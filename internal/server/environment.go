@@ -117,6 +117,9 @@ func newDevEnvironment(s *Server, o envOptions) (*DevEnvironment, error) {
 		return nil, err
 	}
 	e.resolver = r
+	if o.resolved != nil {
+		r.dedupe = o.resolved.Resolve.Dedupe // the environment's, inherited from the top level
+	}
 	e.warmupGlobs, e.devCtx, e.resolvedOptions = o.warmup, o.devCtx, o.resolved
 	info := config.NewEnvironment(cfg, o.name)
 	info.Hot = e.hot

@@ -502,3 +502,37 @@ func TestJSCreateEnvironment(t *testing.T) {
 		s.Close()
 	}
 }
+
+// resolve.dedupe: a deduped package is resolved from the root, whoever imports it.
+func TestDedupe(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"src/app.js":                                        "import { who } from 'shared'\nimport { nestedWho } from 'lib'\nexport const out = who + ' ' + nestedWho\n",
+		"node_modules/shared/package.json":                  `{"name":"shared","version":"2.0.0","type":"module","main":"index.js"}`,
+		"node_modules/shared/index.js":                      "export const who = 'root copy'\n",
+		"node_modules/lib/package.json":                     `{"name":"lib","version":"1.0.0","type":"module","main":"index.js"}`,
+		"node_modules/lib/index.js":                         "export { who as nestedWho } from 'shared'\n",
+		"node_modules/lib/node_modules/shared/package.json": `{"name":"shared","version":"1.0.0","type":"module","main":"index.js"}`,
+		"node_modules/lib/node_modules/shared/index.js":     "export const who = 'nested copy'\n",
+	})
+	for dedupe, want := range map[bool]string{false: "root copy nested copy", true: "root copy root copy"} {
+		s, _ := newTestServer(t, root, func(c *config.UserConfig) {
+			c.CacheDir = t.TempDir()
+			if dedupe {
+				c.Resolve.Dedupe = []string{"shared"}
+			}
+			c.Environments = []config.NamedEnvironment{{Name: "ssr", Options: config.EnvironmentOptions{Dev: config.DevEnvironmentOptions{Runner: "node"}}}}
+		})
+		env := s.Environments["ssr"]
+		got, err := env.resolver.resolveFile("shared", filepath.Join(root, "node_modules/lib/index.js"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFile := filepath.Join(root, "node_modules/shared/index.js")
+		if !dedupe {
+			wantFile = filepath.Join(root, "node_modules/lib/node_modules/shared/index.js")
+		}
+		if got != wantFile {
+			t.Errorf("dedupe=%v: shared from lib resolves to %s, want %s (%s)", dedupe, got, wantFile, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,10 +24,14 @@ type resolver struct {
 	aliases *config.AliasMatcher
 	// extensions are resolve.extensions, for the stat-based fast path of project files.
 	extensions []string
+	// dedupe are resolve.dedupe: packages always resolved from the project root, so that the
+	// environment loads one copy of them.
+	dedupe []string
+	root   string
 }
 
 func newResolver(cfg *config.ResolvedConfig, platform api.Platform, conditions []string) (*resolver, error) {
-	r := &resolver{aliases: config.NewAliasMatcher(cfg.Resolve.Alias)}
+	r := &resolver{aliases: config.NewAliasMatcher(cfg.Resolve.Alias), root: cfg.Root, dedupe: cfg.Resolve.Dedupe}
 	var once sync.Once
 	ready := make(chan struct{})
 	exts := cfg.Resolve.Extensions
@@ -70,6 +75,9 @@ func (r *resolver) resolveFile(spec, importer string) (string, error) {
 	}
 	clean, query := splitQuery(spec)
 	dir := filepath.Dir(importer)
+	if len(r.dedupe) > 0 && isBareImport(clean) && slices.Contains(r.dedupe, packageName(clean)) {
+		dir, importer = r.root, filepath.Join(r.root, "index.html")
+	}
 	if !isInNodeModules(importer) {
 		if p, ok := fsresolve.File(clean, dir, r.extensions); ok {
 			if query != "" {
