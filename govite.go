@@ -211,3 +211,8 @@ func CreateBuilder(ctx context.Context, inline InlineConfig) (*Builder, error) {
 	}
 	return build.CreateBuilder(cfg)
 }
+
+// BuildEnvironment is what an environment provider's build.createEnvironment returns: the options one
+// environment is built with (start from the builder's with build.EnvironmentFromConfig semantics, via
+// the resolved config's Environments).
+type BuildEnvironment = build.Environment

@@ -70,9 +70,24 @@ func (b *Builder) build(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if env.Build.CreateEnvironment != nil {
-		// Said rather than ignored: a provider's build environment would build differently.
-		return fmt.Errorf("environments.%s.build.createEnvironment is not supported by govite's builder yet; remove it to build the environment with govite's own build", name)
+	if create := env.Build.CreateEnvironment; create != nil {
+		// An environment provider's build environment (Vite's build.createEnvironment): a Go
+		// provider returns the *Environment to build; a config file's new BuildEnvironment(name,
+		// config) is the default one.
+		v, err := create(name, b.Config)
+		if err != nil {
+			return fmt.Errorf("environments.%s.build.createEnvironment: %w", name, err)
+		}
+		switch x := v.(type) {
+		case *Environment:
+			env = x
+		case *config.JSEnvironment:
+			if x.Kind != "build" {
+				return fmt.Errorf("environments.%s.build.createEnvironment returned a JavaScript %s environment; govite builds a BuildEnvironment or a Go provider's *govite.BuildEnvironment", name, x.Kind)
+			}
+		default:
+			return fmt.Errorf("environments.%s.build.createEnvironment returned %T; it must return a *govite.BuildEnvironment", name, v)
+		}
 	}
 	res, err := BuildEnvironment(ctx, b.Config, env)
 	if err != nil {

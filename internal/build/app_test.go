@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -94,16 +96,38 @@ func TestBuilderBuildApp(t *testing.T) {
 		t.Errorf("built client=%v ssr=%v edge=%v (order %v)", b.IsBuilt("client"), b.IsBuilt("ssr"), b.IsBuilt("edge"), order)
 	}
 
-	// A build environment from a provider is refused by name rather than ignored.
+	// build.createEnvironment: a provider's environment is built; anything else is an error naming
+	// the option.
 	b, err = CreateBuilder(appConfig(t, root, func(c *config.UserConfig) {
 		envs(c)
-		c.Environments[1].Options.Build.CreateEnvironment = func(string, *config.ResolvedConfig) (any, error) { return nil, nil }
+		c.Environments[1].Options.Build.CreateEnvironment = func(name string, cfg *config.ResolvedConfig) (any, error) {
+			env, err := EnvironmentFromConfig(cfg, name)
+			if err != nil {
+				return nil, err
+			}
+			env.Build.OutDir = filepath.Join(cfg.Root, "dist/provided")
+			env.Build.CreateEnvironment = nil
+			return env, nil
+		}
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.BuildApp(context.Background()); err == nil || !strings.Contains(err.Error(), "environments.edge.build.createEnvironment") {
-		t.Errorf("build.createEnvironment: %v", err)
+	if err := b.BuildApp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "dist/provided/worker.mjs")); err != nil {
+		t.Errorf("the provider's build environment was not built: %v", err)
+	}
+	b, err = CreateBuilder(appConfig(t, root, func(c *config.UserConfig) {
+		envs(c)
+		c.Environments[1].Options.Build.CreateEnvironment = func(string, *config.ResolvedConfig) (any, error) { return "nope", nil }
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.BuildApp(context.Background()); err == nil || !strings.Contains(err.Error(), "environments.edge.build.createEnvironment returned string") {
+		t.Errorf("build.createEnvironment returning a string: %v", err)
 	}
 }
 
