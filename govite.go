@@ -213,6 +213,10 @@ func CreateBuilder(ctx context.Context, inline InlineConfig) (*Builder, error) {
 }
 
 // BuildEnvironment is what an environment provider's build.createEnvironment returns: the options one
-// environment is built with (start from the builder's with build.EnvironmentFromConfig semantics, via
-// the resolved config's Environments).
+// environment is built with. DefaultBuildEnvironment gives the ones govite would use, to start from.
 type BuildEnvironment = build.Environment
+
+// DefaultBuildEnvironment is the build environment govite makes for the environment name of cfg.
+func DefaultBuildEnvironment(cfg *ResolvedConfig, name string) (*BuildEnvironment, error) {
+	return build.EnvironmentFromConfig(cfg, name)
+}
