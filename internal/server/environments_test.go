@@ -536,3 +536,33 @@ func TestDedupe(t *testing.T) {
 		}
 	}
 }
+
+// A Go environment provider may answer Fetch requests itself (Vite's createFetchableDevEnvironment
+// with handleRequest).
+func TestFetchableWithHandleRequest(t *testing.T) {
+	root := writeProject(t, map[string]string{"src/x.js": "export const x = 1\n"})
+	s, _ := newTestServer(t, root, func(c *config.UserConfig) {
+		c.Environments = []config.NamedEnvironment{{Name: "custom", Options: config.EnvironmentOptions{Dev: config.DevEnvironmentOptions{
+			CreateEnvironment: func(name string, cfg *config.ResolvedConfig) (any, error) {
+				return &DevEnvironmentContext{HandleRequest: func(env *DevEnvironment, req *http.Request) (*http.Response, error) {
+					if req.URL.Path == "/nil" {
+						return nil, nil
+					}
+					return &http.Response{StatusCode: 200, Header: http.Header{"X-Env": {env.Name}}, Body: io.NopCloser(strings.NewReader("handled " + req.URL.Path))}, nil
+				}}, nil
+			},
+		}}}}
+	})
+	env := s.Environments["custom"]
+	resp, err := env.DispatchFetch(httptest.NewRequest("GET", "/request-to-handle", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if string(body) != "handled /request-to-handle" || resp.Header.Get("X-Env") != "custom" {
+		t.Errorf("DispatchFetch = %q %v", body, resp.Header)
+	}
+	if _, err := env.DispatchFetch(httptest.NewRequest("GET", "/nil", nil)); err == nil || !strings.Contains(err.Error(), "TypeError") {
+		t.Errorf("a handler returning no response: %v", err)
+	}
+}
