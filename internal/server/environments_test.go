@@ -172,10 +172,8 @@ export default {
 // per environment and may handle a change itself.
 func TestPluginsPerEnvironment(t *testing.T) {
 	root := writeProject(t, map[string]string{
-		"index.html":       `<script type="module" src="/src/a.js"></script>`,
-		"src/a.js":         "export const who = 'WHO'\n",
-		"src/handled.js":   "export const x = 1\n",
-		"src/unhandled.js": "export const y = 1\n",
+		"index.html": `<script type="module" src="/src/a.js"></script>`,
+		"src/a.js":   "export const who = 'WHO'\n",
 	})
 	var mu sync.Mutex
 	calls := map[string][]string{}
@@ -197,9 +195,10 @@ func TestPluginsPerEnvironment(t *testing.T) {
 				Name: "hot",
 				HotUpdate: func(ctx *config.PluginContext, o *config.HotUpdateOptions) ([]string, error) {
 					mu.Lock()
-					calls[filepath.Base(o.File)] = append(calls[filepath.Base(o.File)], ctx.EnvironmentName()+":"+o.Type)
+					calls[filepath.Base(o.File)] = append(calls[filepath.Base(o.File)], ctx.EnvironmentName()+":"+o.Type+":"+strings.Join(o.Modules, ","))
 					mu.Unlock()
-					if strings.HasSuffix(o.File, "handled.js") && !strings.HasSuffix(o.File, "unhandled.js") {
+					if ctx.EnvironmentName() == "client" && strings.HasSuffix(o.File, "a.js") {
+						// Handled: the page gets this event instead of the reload a.js would cause.
 						ctx.Environment.Hot.Send("handled", map[string]any{"file": filepath.Base(o.File)})
 						return []string{}, nil
 					}
@@ -219,18 +218,49 @@ func TestPluginsPerEnvironment(t *testing.T) {
 	if v, _ := m.Get(context.Background(), "who"); v != "ssr:ssr" {
 		t.Errorf("ssr who = %v", v)
 	}
-	os.WriteFile(filepath.Join(root, "src/handled.js"), []byte("export const x = 2\n"), 0o644)
+	// What the client environment's pages receive.
+	var pmu sync.Mutex
+	var payloads []string
+	_, disconnect := s.Environments["client"].Connect(func(p []byte) bool {
+		pmu.Lock()
+		payloads = append(payloads, string(p))
+		pmu.Unlock()
+		return true
+	})
+	defer disconnect()
+	received := func() string {
+		pmu.Lock()
+		defer pmu.Unlock()
+		return strings.Join(payloads, "\n")
+	}
+
+	os.WriteFile(filepath.Join(root, "src/a.js"), []byte("export const who = 'WHO2'\n"), 0o644)
 	waitFor(t, "hotUpdate in both environments", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return len(calls["handled.js"]) >= 2
+		return len(calls["a.js"]) >= 2
 	})
 	mu.Lock()
-	list := strings.Join(calls["handled.js"], ",")
+	list := strings.Join(calls["a.js"], " ")
 	mu.Unlock()
-	if !strings.Contains(list, "client:update") || !strings.Contains(list, "ssr:update") {
-		t.Errorf("hotUpdate calls = %s, want one per environment", list)
+	a := filepath.Join(root, "src/a.js")
+	if !strings.Contains(list, "client:update:"+a) || !strings.Contains(list, "ssr:update:"+a) {
+		t.Errorf("hotUpdate calls = %s, want one per environment with a.js's module", list)
 	}
+	waitFor(t, "the hook's event on the client", func() bool { return strings.Contains(received(), `"event":"handled"`) })
+	time.Sleep(300 * time.Millisecond)
+	if got := received(); strings.Contains(got, "full-reload") || strings.Contains(got, `"type":"update"`) {
+		t.Errorf("the client got an update for a change its hotUpdate hook handled:\n%s", got)
+	}
+	// The ssr environment's hook left the modules: its runner reloaded and sees the change.
+	waitFor(t, "the ssr runner to see the change", func() bool {
+		m, err := r.Import(context.Background(), "/src/a.js")
+		if err != nil {
+			return false
+		}
+		v, _ := m.Get(context.Background(), "who")
+		return v == "ssr:ssr2"
+	})
 }
 
 // The frameworks' patterns of Vite's Environment API guide: a virtual module that calls
