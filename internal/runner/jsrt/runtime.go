@@ -155,6 +155,12 @@ func (r *Runtime) Do(ctx context.Context, fn func(vm *goja.Runtime) error) error
 	if !ok {
 		return ErrClosed
 	}
+	return r.wait(ctx, result, &cancelled)
+}
+
+// wait waits for the result of work posted to the loop, for ctx, or for the loop to stop. When ctx
+// ends first it sets cancelled, so that work not started yet is skipped.
+func (r *Runtime) wait(ctx context.Context, result <-chan error, cancelled *atomic.Bool) error {
 	select {
 	case err := <-result:
 		return err
@@ -162,7 +168,7 @@ func (r *Runtime) Do(ctx context.Context, fn func(vm *goja.Runtime) error) error
 		cancelled.Store(true)
 		return ctx.Err()
 	case <-r.done:
-		// The task may have finished just before the loop stopped.
+		// The work may have finished just before the loop stopped.
 		select {
 		case err := <-result:
 			return err
@@ -214,20 +220,7 @@ func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Val
 	if !ok {
 		return ErrClosed
 	}
-	select {
-	case err := <-result:
-		return err
-	case <-ctx.Done():
-		cancelled.Store(true)
-		return ctx.Err()
-	case <-r.done:
-		select {
-		case err := <-result:
-			return err
-		default:
-			return ErrClosed
-		}
-	}
+	return r.wait(ctx, result, &cancelled)
 }
 
 // whenSettled calls onValue with v itself, or, when v is a thenable, with its fulfilled value once it
