@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/govite/govite"
+
+	"github.com/govite/govite/internal/testutil/tools"
 )
 
 // repoRoot returns the repository root (the folder with go.mod above this package).
@@ -265,23 +267,10 @@ func diffSnapshots(before, after map[string][]byte) string {
 	return strings.Join(lines, "\n")
 }
 
-// ciStrict reports whether the environment says CI=true, where a missing tool must fail the test
-// instead of skipping it.
-func ciStrict() bool {
-	ci := strings.ToLower(os.Getenv("CI"))
-	return ci == "true" || ci == "1"
-}
-
 // requireTool skips the test (or fails it on CI) with msg when ok is false.
 func requireTool(t testing.TB, ok bool, msg string) {
 	t.Helper()
-	if ok {
-		return
-	}
-	if ciStrict() {
-		t.Fatalf("%s (CI=true, so not skipping)", msg)
-	}
-	t.Skip(msg)
+	tools.Require(t, ok, msg)
 }
 
 // goBinary returns the go command for building the CLI.

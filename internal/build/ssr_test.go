@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/govite/govite/internal/config"
+
+	"github.com/govite/govite/internal/testutil/tools"
 )
 
 // ssrProject is a project with dependencies of every kind a server build meets. The expectations in
@@ -105,13 +107,7 @@ func importsOf(code string) []string {
 // runNode imports the module at file with Node and prints JSON.stringify(await expr(m)).
 func runNode(t *testing.T, file, expr string) string {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if ci := strings.ToLower(os.Getenv("CI")); ci == "true" || ci == "1" {
-			t.Fatal("node is not installed (CI=true, so not skipping)")
-		}
-		t.Skip("node is not installed: cannot run the server build")
-	}
+	node := tools.Node(t)
 	script := `import(process.argv[1]).then(async (m) => console.log(JSON.stringify(await (` + expr + `)(m))))`
 	cmd := exec.Command(node, "-e", script, file)
 	cmd.Dir = filepath.Dir(file)

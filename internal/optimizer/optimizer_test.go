@@ -21,6 +21,8 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/jslex"
+
+	"github.com/govite/govite/internal/testutil/tools"
 )
 
 // --- helpers ---
@@ -925,12 +927,8 @@ func TestAliasAndNodeMode(t *testing.T) {
 // TestRealReact pre-bundles React 19 from e2e/vite8/node_modules and runs it.
 func TestRealReact(t *testing.T) {
 	nm, _ := filepath.Abs("../../e2e/vite8/node_modules")
-	if _, err := os.Stat(filepath.Join(nm, "react-dom", "package.json")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("e2e/vite8/node_modules is missing (run `cd e2e/vite8 && npm ci`): %v", err)
-		}
-		t.Skipf("e2e/vite8/node_modules is missing; run `cd e2e/vite8 && npm ci` to run this test")
-	}
+	_, err := os.Stat(filepath.Join(nm, "react-dom", "package.json"))
+	tools.Require(t, err == nil, "e2e/vite8/node_modules is missing; run `cd e2e/vite8 && npm ci` to run this test")
 	root := t.TempDir()
 	root, _ = filepath.EvalSymlinks(root)
 	writeFiles(t, root, map[string]string{
