@@ -80,6 +80,8 @@ done
 
 log() { echo "run-build: $*" >&2; }
 die() { log "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 
 # --- prerequisites -----------------------------------------------------------------------------
 
@@ -215,23 +217,12 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 # agg TOOL COLUMN(1 wall, 2 rss kb, 3 cpu) FN(median|min|max)
 agg() {
   [ -s "$RES/$1" ] || { echo; return; }
-  awk -v c="$2" '{print $c}' "$RES/$1" | sort -g | awk -v fn="$3" '
-    {v[NR] = $1}
-    END {
-      if (fn == "min") x = v[1]; else if (fn == "max") x = v[NR];
-      else x = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      print x
-    }'
-}
-fmtnum() { [ -n "$2" ] && awk -v x="$2" -v f="$1" 'BEGIN {printf f, x}' || printf '–'; }
-ratio() { # ratio A B -> A/B with 2 decimals, or empty
-  [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b}'
+  awk -v c="$2" '{print $c}' "$RES/$1" | numstat "$3"
 }
 verdict() { # verdict RATIO GOAL
   [ -n "$1" ] || { printf 'n/a'; return; }
   awk -v r="$1" -v g="$2" 'BEGIN {printf "%s (goal ≤ %s: %s)", r, g, (r <= g ? "met" : "missed")}'
 }
-pkgver() { node -p "require('$BENCH/node_modules/$1/package.json').version" 2>/dev/null || echo '?'; }
 
 VITE_V=$(pkgver vite)
 ROLLDOWN_V=$(pkgver rolldown)
@@ -297,13 +288,6 @@ REPORT=$WORK/report.md
 cat "$REPORT"
 
 if [ $WRITE = 1 ]; then
-  [ -f "$DOC" ] || die "--write: $DOC not found"
-  grep -q '<!-- build:start -->' "$DOC" && grep -q '<!-- build:end -->' "$DOC" ||
-    die "--write: $DOC lacks the <!-- build:start --> / <!-- build:end --> markers"
-  tmp=$(mktemp)
-  awk -v f="$REPORT" '
-    /<!-- build:start -->/ { print; print ""; while ((getline l < f) > 0) print l; print ""; skip = 1; next }
-    /<!-- build:end -->/ { skip = 0 }
-    !skip { print }' "$DOC" >"$tmp" && mv "$tmp" "$DOC"
+  write_section "$DOC" build "$REPORT"
   log "updated the Build section of ${DOC#"$ROOT"/}"
 fi

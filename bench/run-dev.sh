@@ -92,6 +92,8 @@ done
 
 log() { echo "run-dev: $*" >&2; }
 die() { log "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 START_S=$(date +%s)
 
 # --- leftovers ---------------------------------------------------------------------------------
@@ -254,34 +256,24 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 agg() {
   [ -s "$RES/$1.tsv" ] || { echo; return; }
   local c; c=$(col "$2")
-  awk -F'\t' -v c="$c" '$c != "-" {print $c}' "$RES/$1.tsv" | sort -g | awk -v fn="$3" '
-    {v[NR] = $1}
-    END {
-      if (NR == 0) exit
-      if (fn == "min") x = v[1]; else if (fn == "max") x = v[NR];
-      else x = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      print x
-    }'
+  awk -F'\t' -v c="$c" '$c != "-" {print $c}' "$RES/$1.tsv" | numstat "$3"
 }
 hmr_median() { # pooled median of every HMR sample of the measured runs
   [ -s "$RES/$1.hmr" ] || { echo; return; }
-  sort -g "$RES/$1.hmr" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+  numstat median <"$RES/$1.hmr"
 }
 hmr_count() { [ -s "$RES/$1.hmr" ] && wc -l <"$RES/$1.hmr" || echo 0; }
 nruns() { [ -s "$RES/$1.tsv" ] && wc -l <"$RES/$1.tsv" || echo 0; }
-fmtnum() { [ -n "$2" ] && awk -v x="$2" -v f="$1" 'BEGIN {printf f, x}' || printf '–'; }
 range() { # range TOOL COL FORMAT
   local lo hi
   lo=$(agg "$1" "$2" min) hi=$(agg "$1" "$2" max)
   [ -n "$lo" ] && printf '%s–%s' "$(fmtnum "$3" "$lo")" "$(fmtnum "$3" "$hi")" || printf '–'
 }
-ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b}'; }
 verdict() { # verdict RATIO GOAL
   [ -n "$1" ] || { printf 'n/a'; return; }
   awk -v r="$1" -v g="$2" 'BEGIN {printf "%s", (r <= g ? "reached" : "missed")}'
 }
 kb2mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN {print k / 1024}'; }
-pkgver() { node -p "require('$BENCH/node_modules/$1/package.json').version" 2>/dev/null || echo '?'; }
 
 VITE_V=$(pkgver vite)
 PLUGIN_V=$(pkgver @vitejs/plugin-react)
@@ -383,14 +375,7 @@ REPORT=$DEV/report.md
 cat "$REPORT"
 
 if [ $WRITE = 1 ]; then
-  [ -f "$DOC" ] || die "--write: $DOC not found"
-  grep -q '<!-- dev:start -->' "$DOC" && grep -q '<!-- dev:end -->' "$DOC" ||
-    die "--write: $DOC lacks the <!-- dev:start --> / <!-- dev:end --> markers"
-  tmp=$(mktemp)
-  awk -v f="$REPORT" '
-    /<!-- dev:start -->/ { print; print ""; while ((getline l < f) > 0) print l; print ""; skip = 1; next }
-    /<!-- dev:end -->/ { skip = 0 }
-    !skip { print }' "$DOC" >"$tmp" && cat "$tmp" >"$DOC" && rm -f "$tmp"
+  write_section "$DOC" dev "$REPORT"
   log "updated the Dev server section of ${DOC#"$ROOT"/}"
 fi
 log "done in $(( $(date +%s) - START_S ))s"

@@ -94,6 +94,8 @@ done
 
 log() { echo "run-ssr: $*" >&2; }
 die() { log "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 
 # --- prerequisites -----------------------------------------------------------------------------
 
@@ -239,25 +241,15 @@ agg() {
   [ "${4:-}" = warm ] && f=$RES/$1.warm.tsv
   [ -s "$f" ] || { echo; return; }
   local c; c=$(col "$2")
-  awk -F'\t' -v c="$c" '$c != "-" {print $c}' "$f" | sort -g | awk -v fn="$3" '
-    {v[NR] = $1}
-    END {
-      if (NR == 0) exit
-      if (fn == "min") x = v[1]; else if (fn == "max") x = v[NR];
-      else x = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      print x
-    }'
+  awk -F'\t' -v c="$c" '$c != "-" {print $c}' "$f" | numstat "$3"
 }
 nruns() { [ -s "$RES/$1.tsv" ] && wc -l <"$RES/$1.tsv" || echo 0; }
-fmtnum() { [ -n "$2" ] && awk -v x="$2" -v f="$1" 'BEGIN {printf f, x}' || printf '–'; }
 range() { # range TOOL COL FORMAT [warm]
   local lo hi
   lo=$(agg "$1" "$2" min "${4:-}") hi=$(agg "$1" "$2" max "${4:-}")
   [ -n "$lo" ] && printf '%s–%s' "$(fmtnum "$3" "$lo")" "$(fmtnum "$3" "$hi")" || printf '–'
 }
-ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b}'; }
 kb2mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN {print k / 1024}'; }
-pkgver() { node -p "require('$BENCH/node_modules/$1/package.json').version" 2>/dev/null || echo '?'; }
 has() { [[ " $TOOLS " == *" $1 "* ]]; }
 
 VITE_V=$(pkgver vite)
@@ -377,14 +369,7 @@ REPORT=$SSR/report.md
 cat "$REPORT"
 
 if [ $WRITE = 1 ]; then
-  [ -f "$DOC" ] || die "--write: $DOC not found"
-  grep -q '<!-- ssr:start -->' "$DOC" && grep -q '<!-- ssr:end -->' "$DOC" ||
-    die "--write: $DOC lacks the <!-- ssr:start --> / <!-- ssr:end --> markers"
-  tmp=$(mktemp)
-  awk -v f="$REPORT" '
-    /<!-- ssr:start -->/ { print; print ""; while ((getline l < f) > 0) print l; print ""; skip = 1; next }
-    /<!-- ssr:end -->/ { skip = 0 }
-    !skip { print }' "$DOC" >"$tmp" && cat "$tmp" >"$DOC" && rm -f "$tmp"
+  write_section "$DOC" ssr "$REPORT"
   log "updated the SSR section of ${DOC#"$ROOT"/}"
 fi
 log "done in $(( $(date +%s) - START_S ))s"
