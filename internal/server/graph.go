@@ -137,6 +137,12 @@ func (g *ModuleGraph) updateModuleInfo(m *ModuleNode, info moduleInfo) []*Module
 	defer g.mu.Unlock()
 	next := map[*ModuleNode]bool{}
 	for _, d := range info.imports {
+		if d == m {
+			// A module that imports itself (a React Fast Refresh boundary reads its own exports
+			// that way) is not its own importer: the edge would keep it from ever being pruned
+			// and make every update look like it propagates through itself.
+			continue
+		}
 		next[d] = true
 		d.Importers[m] = true
 	}
@@ -152,6 +158,9 @@ func (g *ModuleGraph) updateModuleInfo(m *ModuleNode, info moduleInfo) []*Module
 	m.ImportedModules = next
 	m.StaticImports = map[*ModuleNode]bool{}
 	for _, d := range info.staticImports {
+		if d == m {
+			continue
+		}
 		m.StaticImports[d] = true
 	}
 	m.AcceptedHMRDeps = map[*ModuleNode]bool{}

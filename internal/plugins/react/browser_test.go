@@ -182,9 +182,11 @@ func TestFastRefreshInChromium(t *testing.T) {
 	modules := map[string]string{}
 	for v, src := range appVersions {
 		c := compileWith(t, p, serveCtx(), "App.jsx", src)
+		// Import analysis rewrites the boundary's self-import to the URL the module is served at.
+		code := strings.Replace(c.result.Code, `from "./App.jsx"`, `from "/src/App.jsx?v=`+v+`"`, 1)
 		modules[v] = `import { createHotContext } from "/hot.js";
 import.meta.hot = createHotContext("/src/App.jsx");
-` + c.result.Code
+` + code
 	}
 
 	importMap := `{"imports": {"react": "/deps/react.js", "react/jsx-dev-runtime": "/deps/jsx-dev-runtime.js", "react-dom/client": "/deps/react-dom-client.js"}}`

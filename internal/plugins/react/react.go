@@ -406,6 +406,7 @@ func (p *plugin) compile(ctx *config.PluginContext, code, id string) (*compiled,
 	out, err := addRefresh(js, refreshInput{
 		id:         refreshID(cfg.Root, file),
 		runtimeURL: p.opts.reactRefreshHost + normalizeBase(cfg.Base) + RuntimePublicPath[1:],
+		self:       "./" + filepath.Base(file),
 		forceReset: strings.Contains(code, "@refresh reset"),
 		jsxCallees: jsxCallees,
 		prologue:   prologue,

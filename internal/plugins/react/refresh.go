@@ -47,6 +47,11 @@ import (
 type refreshInput struct {
 	id         string // the module's id for families: "/src/App.tsx"
 	runtimeURL string // the specifier the runtime is imported from
+	// self is the specifier the module imports itself with ("./App.tsx"): a boundary compares its
+	// exports with the next version's, and a static self-import gives them without the dynamic
+	// import() per module the older plugin used (one more async module-loader job per component
+	// on a cold page load).
+	self string
 	// forceReset makes every signature remount (a "@refresh reset" comment in the source).
 	forceReset bool
 	// jsxCallees are the functions compiled JSX calls with the element type first: a call of one of
@@ -919,8 +924,10 @@ function $RefreshSig$() {
 }
 `)
 	if a.out.Boundary {
+		b.WriteString("import * as __vite_react_currentExports from " + jsString(a.in.self) + ";\n")
 		b.WriteString(`if (import.meta.hot && !inWebWorker) {
-  RefreshRuntime.__hmr_import(import.meta.url).then((currentExports) => {
+  const currentExports = __vite_react_currentExports;
+  queueMicrotask(() => {
     RefreshRuntime.registerExportsForReactRefresh(` + id + `, currentExports);
     import.meta.hot.accept((nextExports) => {
       if (!nextExports) return;
