@@ -42,6 +42,10 @@ type Options struct {
 	// scripts; .vue, .svelte and .astro files have their scripts read the same way) and JS, TS, JSX
 	// and TSX files.
 	Entries []string
+	// EntriesFunc, when set, finds more entries when the scan runs: a glob over the project takes
+	// tens of milliseconds on a large one, which then happens in the background (and not at all when
+	// the cache is valid) instead of before the server listens.
+	EntriesFunc func() ([]string, error)
 	// Include and Exclude are optimizeDeps.include and optimizeDeps.exclude. Include takes plain ids,
 	// deep imports ("lodash-es/debounce") and nested ids ("pkg > nested": nested as pkg resolves it).
 	Include, Exclude []string

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,8 +58,16 @@ type scanScript struct {
 // Problems in the project's code are logged as warnings: the scan goes on with what it could read.
 func (o *Optimizer) scan(ctx context.Context) *scanResult {
 	res := &scanResult{deps: map[string]*depEntry{}, missing: map[string]string{}}
+	all := o.opts.Entries
+	if o.opts.EntriesFunc != nil {
+		found, err := o.opts.EntriesFunc()
+		if err != nil {
+			o.log.Warn("dependency scan: finding the entries: " + err.Error())
+		}
+		all = append(slices.Clip(all), found...)
+	}
 	var entries []string
-	for _, e := range o.opts.Entries {
+	for _, e := range all {
 		if st, err := os.Stat(e); err == nil && !st.IsDir() && isScannable(e) {
 			entries = append(entries, filepath.Clean(e))
 		}
@@ -235,6 +244,10 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 	opts.Bundle = true
 	opts.Write = false
 	opts.Format = api.FormatESModule
+	// With splitting off, esbuild links every entry point on its own copy of the module graph; a
+	// server environment scans every script of the project as an entry, so that is n copies of an
+	// n-file graph (hundreds of MB for a 1000-file app). Split, the graph is linked once.
+	opts.Splitting = true
 	opts.Outdir = filepath.Join(o.opts.CacheDir, ".scan")
 	opts.Plugins = []api.Plugin{plugin}
 	opts.JSX, opts.JSXDev = o.jsx()

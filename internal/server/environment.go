@@ -49,6 +49,8 @@ type DevEnvironment struct {
 	optimizer *optimizer.Optimizer // nil when dependencies are not pre-bundled
 	optReady  chan struct{}        // closed when the optimizer's first scan and bundle are done
 	optErr    error                // why that failed
+	optRun    func()               // starts that first run; optOnce makes it once
+	optOnce   sync.Once
 	steps     []transformStep
 	// conditions are the resolve conditions (package.json exports) of this environment.
 	conditions []string
@@ -265,7 +267,7 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 			// transform cached: a transform done ahead could hide a change from it.
 			break
 		}
-		if dep.File != "" && !isInNodeModules(dep.File) && e.ModuleGraph.cached(dep) == nil {
+		if dep != m && dep.File != "" && !isInNodeModules(dep.File) && e.ModuleGraph.cached(dep) == nil {
 			go e.WarmupRequest(context.WithoutCancel(ctx), dep.URL)
 		}
 	}
@@ -455,11 +457,19 @@ func (e *httpError) Error() string { return e.Msg }
 
 func notFound(url string) error { return &httpError{404, "not found: " + url} }
 
-// waitOptimizer waits for the optimizer's first run.
+// startOptimizer starts the optimizer's first scan and bundle, once.
+func (e *DevEnvironment) startOptimizer() {
+	if e.optRun != nil {
+		e.optOnce.Do(e.optRun)
+	}
+}
+
+// waitOptimizer waits for the optimizer's first run, starting it if no request has yet.
 func (e *DevEnvironment) waitOptimizer(ctx context.Context) error {
 	if e.optReady == nil {
 		return nil
 	}
+	e.startOptimizer()
 	select {
 	case <-e.optReady:
 		return nil

@@ -198,15 +198,9 @@ func (s *Server) environmentOptions() ([]envOptions, error) {
 // its conditions, because the engine cannot load packages from node_modules the way Node does.
 func (s *Server) startOptimizer(ctx context.Context, env *DevEnvironment, force bool) error {
 	cfg := s.Config
-	var entries []string
-	var err error
-	if env.Consumer == "client" {
-		entries, err = s.optimizerEntries()
-	} else {
-		entries, err = s.serverOptimizerEntries()
-	}
-	if err != nil {
-		return err
+	entries := s.optimizerEntries
+	if env.Consumer != "client" {
+		entries = s.serverOptimizerEntries
 	}
 	define := map[string]string{}
 	for k, v := range cfg.Esbuild.Define {
@@ -228,7 +222,7 @@ func (s *Server) startOptimizer(ctx context.Context, env *DevEnvironment, force 
 		depsDir = "deps_" + env.Name
 	}
 	o := optimizer.New(optimizer.Options{
-		Root: cfg.Root, CacheDir: cfg.CacheDir, DepsDirName: depsDir, Entries: entries,
+		Root: cfg.Root, CacheDir: cfg.CacheDir, DepsDirName: depsDir, EntriesFunc: entries,
 		Include: opt.Include, Exclude: opt.Exclude, NoDiscovery: opt.NoDiscovery,
 		Force: force || opt.Force, Mode: cfg.Mode, Define: define,
 		Alias: cfg.Resolve.Alias, Conditions: conditions, MainFields: cfg.Resolve.MainFields, Extensions: cfg.Resolve.Extensions,
@@ -259,13 +253,21 @@ func (s *Server) startOptimizer(ctx context.Context, env *DevEnvironment, force 
 		}
 		cancel()
 	}
-	go func() {
-		defer close(env.optReady)
-		if err := o.Init(initCtx); err != nil && initCtx.Err() == nil {
-			s.logger.Error("dependency pre-bundling failed for the " + env.Name + " environment; dependencies are served unbundled: " + err.Error())
-			env.optErr = err
-		}
-	}()
+	env.optRun = func() {
+		go func() {
+			defer close(env.optReady)
+			if err := o.Init(initCtx); err != nil && initCtx.Err() == nil {
+				s.logger.Error("dependency pre-bundling failed for the " + env.Name + " environment; dependencies are served unbundled: " + err.Error())
+				env.optErr = err
+			}
+		}()
+	}
+	// The client's scan starts now: the first page asks for its entry within milliseconds. A server
+	// environment scans every script of the project, which an app that never runs server code should
+	// not pay for, so its scan starts with the environment's first request.
+	if env.Consumer == "client" {
+		env.startOptimizer()
+	}
 	return nil
 }
 
@@ -479,7 +481,10 @@ func (s *Server) Close() error {
 	}
 	for _, env := range s.Environments {
 		if env.optReady != nil {
-			<-env.optReady // the first scan stops at the cancel; nothing writes to the cache after Close
+			// A scan that never started has nothing to wait for; a running one stops at the cancel,
+			// and nothing writes to the cache after Close.
+			env.optOnce.Do(func() { close(env.optReady) })
+			<-env.optReady
 		}
 		if env.optimizer != nil {
 			env.optimizer.Close()
