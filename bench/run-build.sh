@@ -108,8 +108,8 @@ mkdir -p "$LOGS" "$OUT" "$RES"
 # --- govite CLI and the app --------------------------------------------------------------------
 
 GOVITE_BUILD_ERR=
-log "go build ./cmd/govite"
-if ! (cd "$ROOT" && go build -o "$WORK/govite" ./cmd/govite) >"$LOGS/govite-go-build.log" 2>&1; then
+log "CGO_ENABLED=0 go build ./cmd/govite"
+if ! (cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/govite" ./cmd/govite) >"$LOGS/govite-go-build.log" 2>&1; then
   GOVITE_BUILD_ERR=$(grep -v '^#' "$LOGS/govite-go-build.log" | grep -m1 . || echo "see bench/.work/logs/govite-go-build.log")
   rm -f "$WORK/govite"
   log "govite CLI did not build: $GOVITE_BUILD_ERR"

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"debug/elf"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -8,13 +9,14 @@ import (
 	"time"
 )
 
-// buildCLI compiles cmd/govite into a temporary folder and returns the binary's path.
+// buildCLI compiles cmd/govite into a temporary folder, the way scripts/demo does (CGO_ENABLED=0: one
+// static binary), and returns the binary's path.
 func buildCLI(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "govite")
-	res := runCmd(t, 120*time.Second, repoRoot(t), nil, goBinary(t), "build", "-o", bin, "./cmd/govite")
+	res := runCmd(t, 120*time.Second, repoRoot(t), []string{"CGO_ENABLED=0"}, goBinary(t), "build", "-o", bin, "./cmd/govite")
 	if res.Code != 0 {
-		t.Fatalf("go build -o %s ./cmd/govite failed:\n%s", bin, res)
+		t.Fatalf("CGO_ENABLED=0 go build -o %s ./cmd/govite failed:\n%s", bin, res)
 	}
 	return bin
 }
@@ -29,6 +31,19 @@ func TestCLIBuild(t *testing.T) {
 		t.Helper()
 		return runCmd(t, 60*time.Second, cwd, env, bin, args...)
 	}
+
+	t.Run("one static binary", func(t *testing.T) {
+		f, err := elf.Open(bin)
+		if err != nil {
+			t.Skipf("not an ELF binary (%v): the static-link check is for Linux", err)
+		}
+		defer f.Close()
+		for _, p := range f.Progs {
+			if p.Type == elf.PT_INTERP {
+				t.Errorf("%s is dynamically linked (it names an interpreter): something pulled cgo in", bin)
+			}
+		}
+	})
 
 	t.Run("version", func(t *testing.T) {
 		res := govite(t, "--version")
