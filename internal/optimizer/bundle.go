@@ -33,7 +33,13 @@ type bundleResult struct {
 
 // bundle pre-bundles deps into a new processing directory next to the deps directory and returns the
 // metadata of the result; the caller commits it (or removes it).
+// testHookBundle, set by tests, runs when a bundle starts (to hold it while modules are served).
+var testHookBundle func()
+
 func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry) (*bundleResult, error) {
+	if testHookBundle != nil {
+		testHookBundle()
+	}
 	if err := os.MkdirAll(o.opts.CacheDir, 0o755); err != nil {
 		return nil, err
 	}

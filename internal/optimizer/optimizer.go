@@ -117,6 +117,12 @@ type Optimizer struct {
 	meta        *metadata // what the deps directory holds now
 	browserHash string
 	discovered  map[string]*depEntry // registered at run time, not bundled yet
+	// firstRun are the dependencies Init's scan found, from the end of the scan to the end of
+	// Init's bundle: they are served (with the interop guessed from their source) while esbuild
+	// bundles them, as Vite serves source modules once its scan is done.
+	firstRun map[string]*depEntry
+	scanned  chan struct{} // closed once Init knows the first set of dependencies
+	scanOnce sync.Once
 	// newDuringRun is set when a dependency is registered while a bundle runs (Vite's
 	// newDepsDiscovered).
 	newDuringRun bool
@@ -148,7 +154,7 @@ func New(opts Options) *Optimizer {
 		opts.DepsDirName = "deps"
 	}
 	return &Optimizer{opts: opts, log: log, depsDir: filepath.Join(opts.CacheDir, opts.DepsDirName),
-		discovered: map[string]*depEntry{}, idle: idle, meta: emptyMetadata()}
+		discovered: map[string]*depEntry{}, idle: idle, meta: emptyMetadata(), scanned: make(chan struct{})}
 }
 
 func emptyMetadata() *metadata {
@@ -176,13 +182,11 @@ func (o *Optimizer) Lookup(id string) (*DepInfo, bool) {
 	id = normalizeID(id)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if d := o.meta.Optimized[id]; d != nil {
-		info := d.DepInfo
-		return &info, true
-	}
-	if d := o.discovered[id]; d != nil {
-		info := d.DepInfo
-		return &info, true
+	for _, m := range []map[string]*depEntry{o.meta.Optimized, o.firstRun, o.discovered} {
+		if d := m[id]; d != nil {
+			info := d.DepInfo
+			return &info, true
+		}
 	}
 	return nil, false
 }
@@ -192,7 +196,7 @@ func (o *Optimizer) LookupFile(absPath string) (*DepInfo, bool) {
 	p := filepath.Clean(absPath)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for _, m := range []map[string]*depEntry{o.meta.Optimized, o.discovered} {
+	for _, m := range []map[string]*depEntry{o.meta.Optimized, o.firstRun, o.discovered} {
 		for _, d := range m {
 			if d.File == p {
 				info := d.DepInfo
@@ -230,6 +234,8 @@ func (o *Optimizer) Init(ctx context.Context) error {
 		o.maybeIdleLocked()
 		o.mu.Unlock()
 	}()
+
+	defer o.markScanned() // also when Init fails or finds a valid cache
 
 	o.runMu.Lock()
 	defer o.runMu.Unlock()
@@ -292,17 +298,68 @@ func (o *Optimizer) Init(ctx context.Context) error {
 	if len(deps) > 0 {
 		o.log.Debug("Pre-bundling dependencies:\n  " + strings.Join(sortedKeys(deps), "\n  "))
 	}
+	o.publishScan(deps)
 	res, err := o.bundle(ctx, deps)
-	if err != nil {
-		return err
-	}
-	if err := o.commit(res.tmpDir); err != nil {
-		return err
+	if err == nil {
+		err = o.commit(res.tmpDir)
 	}
 	o.mu.Lock()
+	served := o.firstRun
+	o.firstRun = nil
+	if err != nil {
+		o.mu.Unlock()
+		if len(served) > 0 && o.OnRebundle != nil {
+			o.OnRebundle() // pages got URLs of files that will not exist
+		}
+		return err
+	}
+	var mismatch []string
+	for _, id := range sortedKeys(served) {
+		if d := res.meta.Optimized[id]; d != nil && d.NeedsInterop != served[id].NeedsInterop {
+			mismatch = append(mismatch, id)
+		}
+	}
 	o.meta, o.browserHash = res.meta, res.meta.BrowserHash
 	o.mu.Unlock()
+	if len(mismatch) > 0 {
+		// Modules served during the bundle imported these with the wrong interop: reload them.
+		o.warnMixedInterop(mismatch)
+		if o.OnRebundle != nil {
+			o.OnRebundle()
+		}
+	}
 	return nil
+}
+
+// publishScan makes the scanned dependencies available to Lookup while they are bundled: their
+// files (which Wait guards), the interop their source suggests, and the BrowserHash the bundle will
+// have (the same function of the same sources), so that no module is served two versions of a dep.
+func (o *Optimizer) publishScan(deps map[string]*depEntry) {
+	first := make(map[string]*depEntry, len(deps))
+	srcs := map[string]string{}
+	for id, d := range deps {
+		first[id] = &depEntry{DepInfo: DepInfo{ID: id, Src: d.Src, File: o.depFile(id), NeedsInterop: o.guessInterop(id, d.Src)}, Importer: d.Importer}
+		srcs[id] = d.Src
+	}
+	o.mu.Lock()
+	o.firstRun = first
+	o.browserHash = optimizedBrowserHash(o.hash, srcs)
+	o.mu.Unlock()
+	o.markScanned()
+}
+
+func (o *Optimizer) markScanned() { o.scanOnce.Do(func() { close(o.scanned) }) }
+
+// WaitScan blocks until Init knows the first set of dependencies (from the cache, or from its scan
+// while it bundles them), or ctx is done. Lookup and BrowserHash are then final for them; their
+// files are not written before Wait returns.
+func (o *Optimizer) WaitScan(ctx context.Context) error {
+	select {
+	case <-o.scanned:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func filesExist(m *metadata) bool {
@@ -394,13 +451,11 @@ func (o *Optimizer) Register(id string, importer string) (*DepInfo, bool) {
 	if o.closed {
 		return nil, false
 	}
-	if e := o.meta.Optimized[id]; e != nil {
-		info := e.DepInfo
-		return &info, true
-	}
-	if e := o.discovered[id]; e != nil {
-		info := e.DepInfo
-		return &info, true
+	for _, m := range []map[string]*depEntry{o.meta.Optimized, o.firstRun, o.discovered} {
+		if e := m[id]; e != nil {
+			info := e.DepInfo
+			return &info, true
+		}
 	}
 	o.discovered[id] = d
 	o.newDuringRun = true
@@ -636,14 +691,19 @@ func (o *Optimizer) rebundle() bool {
 	if needsReload {
 		o.log.Info("optimized dependencies changed. reloading")
 		if len(mismatch) > 0 {
-			word := "them"
-			if len(mismatch) == 1 {
-				word = "it"
-			}
-			o.log.Warn(fmt.Sprintf("Mixed ESM and CJS detected in %s, add %s to optimizeDeps.needsInterop to speed up cold start", strings.Join(mismatch, ", "), word))
+			o.warnMixedInterop(mismatch)
 		}
 	}
 	return needsReload
+}
+
+// warnMixedInterop is Vite's warning for dependencies whose interop was guessed wrong before bundling.
+func (o *Optimizer) warnMixedInterop(ids []string) {
+	word := "them"
+	if len(ids) == 1 {
+		word = "it"
+	}
+	o.log.Warn(fmt.Sprintf("Mixed ESM and CJS detected in %s, add %s to optimizeDeps.needsInterop to speed up cold start", strings.Join(ids, ", "), word))
 }
 
 // commit switches the deps directory to tmp in one step; the replaced directory is removed in the

@@ -464,6 +464,26 @@ func (e *DevEnvironment) startOptimizer() {
 	}
 }
 
+// waitScan waits for the optimizer's first scan (or its cache), starting it if no request has yet.
+func (e *DevEnvironment) waitScan(ctx context.Context) error {
+	if e.optReady == nil {
+		return nil
+	}
+	e.startOptimizer()
+	return e.optimizer.WaitScan(ctx)
+}
+
+// optimizerFailed reports whether the optimizer's first run failed (its deps are then served
+// unbundled); false while it runs.
+func (e *DevEnvironment) optimizerFailed() bool {
+	select {
+	case <-e.optReady:
+		return e.optErr != nil
+	default:
+		return false
+	}
+}
+
 // waitOptimizer waits for the optimizer's first run, starting it if no request has yet.
 func (e *DevEnvironment) waitOptimizer(ctx context.Context) error {
 	if e.optReady == nil {

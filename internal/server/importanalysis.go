@@ -213,7 +213,9 @@ func isServedByServer(spec string) bool {
 // optimizedDep returns the pre-bundled dependency for a bare import, registering it when it is seen
 // for the first time (the optimizer then bundles it and the page reloads once).
 func (e *DevEnvironment) optimizedDep(ctx context.Context, spec, importer string) (*optimizer.DepInfo, bool) {
-	if e.optimizer == nil || e.waitOptimizer(ctx) != nil || e.optErr != nil {
+	// The scan is enough: the files of the deps it found are bundled while modules are served (a
+	// request for one waits for the bundle), as in Vite.
+	if e.optimizer == nil || e.waitScan(ctx) != nil || e.optimizerFailed() {
 		return nil, false
 	}
 	if dep, ok := e.optimizer.Lookup(spec); ok {
