@@ -62,6 +62,16 @@ type (
 	AllowedHosts     = config.AllowedHosts
 	OptimizeDeps     = config.OptimizeDeps
 
+	// server.https / preview.https, server.watch and the function options of server.proxy.
+	HTTPSOptions      = config.HTTPSOptions
+	TLSSource         = config.TLSSource
+	BasicSSLOptions   = config.BasicSSLOptions
+	PreviewOptions    = config.PreviewOptions
+	WatchOptions      = config.WatchOptions
+	WatchMatcher      = config.WatchMatcher
+	ProxyBypassFunc   = config.ProxyBypassFunc
+	ProxyBypassResult = config.ProxyBypassResult
+
 	// The Environment API (Vite's environments option and environment-aware plugin hooks).
 	EnvironmentOptions         = config.EnvironmentOptions
 	NamedEnvironment           = config.NamedEnvironment

@@ -132,3 +132,11 @@ func RunnerSource() string { return runnerJS }
 // NodeRunnerSource is the Node entry of the module runner (node-runner.mjs); it imports "./runner.js",
 // which must sit next to it with RunnerSource's content.
 func NodeRunnerSource() string { return nodeRunnerJS }
+
+//go:embed css-worker.mjs
+var cssWorkerJS string
+
+// CSSWorkerSource is govite's stylesheet worker (css-worker.mjs), an ES module Node runs with
+// --input-type=module: it compiles Sass, Less and Stylus and runs PostCSS with the project's own
+// packages, answering requests on fd 3 and 4 (see internal/css).
+func CSSWorkerSource() string { return cssWorkerJS }

@@ -50,37 +50,68 @@ func runDev(ctx context.Context, fl *flags, stdin io.Reader, stdout, stderr io.W
 	if open := srv.Config.Server.Open; open != "" && len(srv.ResolvedURLs.Local) > 0 {
 		openBrowser(strings.TrimSuffix(srv.ResolvedURLs.Local[0], "/") + "/" + strings.TrimPrefix(strings.TrimPrefix(open, srv.Config.Base), "/"))
 	}
-	quit := make(chan struct{})
-	if isTerminal(stdin) {
+	// Vite's shortcuts are on when stdin is a terminal and $CI is unset (bindCLIShortcuts); otherwise
+	// stdin is not read at all.
+	var keys chan string
+	if isTerminal(stdin) && os.Getenv("CI") == "" {
 		fmt.Fprintln(stdout, "  \x1b[2m\x1b[32m➜\x1b[39m\x1b[22m\x1b[2m  press \x1b[1mh + enter\x1b[22m to show help\x1b[22m")
-		go shortcuts(stdin, stdout, srv, quit)
+		keys = make(chan string)
+		stop := make(chan struct{})
+		defer close(stop)
+		go readShortcuts(stdin, keys, stop)
 	}
 	for {
 		select {
 		case <-ctx.Done():
 			return 0
-		case <-quit:
-			return 0
-		case <-restart:
-			// The config changed: a new server on the same port. It is created before the old one
-			// closes, so a broken config leaves the old server running (and watching for the fix).
-			// Open pages lose their socket, poll until the new server answers, and reload.
-			in.Server.Port = srv.Port()
-			in.Server.StrictPort = true
-			next, err := govite.CreateServerWithOptions(ctx, in, opts)
-			if err != nil {
-				fmt.Fprintf(stderr, "error when restarting the dev server; the old one keeps running:\n%v\n", err)
+		case key, ok := <-keys:
+			if !ok {
+				keys = nil // stdin closed: the server runs on
 				continue
 			}
-			srv.Close()
-			if err := next.Listen(ctx); err != nil {
-				fmt.Fprintf(stderr, "error when restarting the dev server:\n%v\n", err)
-				next.Close()
-				return 1
+			switch key {
+			case "h":
+				printShortcuts(stdout)
+				continue
+			case "u":
+				fmt.Fprintln(stdout)
+				printURLs(stdout, srv)
+				continue
+			case "o":
+				if len(srv.ResolvedURLs.Local) > 0 {
+					openBrowser(srv.ResolvedURLs.Local[0])
+				}
+				continue
+			case "c":
+				fmt.Fprint(stdout, "\x1b[2J\x1b[H")
+				continue
+			case "q":
+				return 0
+			case "r":
+				// restart the server, below
+			default:
+				continue
 			}
-			srv = next
-			fmt.Fprintln(stdout, "  server restarted.")
+		case <-restart:
 		}
+		// The config changed, or `r`: a new server on the same port. It is created before the old one
+		// closes, so a broken config leaves the old server running (and watching for the fix). Open
+		// pages lose their socket, poll until the new server answers, and reload.
+		in.Server.Port = srv.Port()
+		in.Server.StrictPort = true
+		next, err := govite.CreateServerWithOptions(ctx, in, opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "error when restarting the dev server; the old one keeps running:\n%v\n", err)
+			continue
+		}
+		srv.Close()
+		if err := next.Listen(ctx); err != nil {
+			fmt.Fprintf(stderr, "error when restarting the dev server:\n%v\n", err)
+			next.Close()
+			return 1
+		}
+		srv = next
+		fmt.Fprintln(stdout, "  server restarted.")
 	}
 }
 
@@ -118,6 +149,11 @@ func serverFlags(fl *flags, s *govite.ServerOptions) error {
 
 func printBanner(w io.Writer, srv *server.Server, took time.Duration) {
 	fmt.Fprintf(w, "\n  \x1b[1m\x1b[32mGOVITE\x1b[39m v%s\x1b[22m  \x1b[2mready in \x1b[0m\x1b[1m%d\x1b[22m\x1b[2m ms\x1b[22m\n\n", govite.Version, took.Milliseconds())
+	printURLs(w, srv)
+}
+
+// printURLs prints the server's URLs (Vite's server.printUrls).
+func printURLs(w io.Writer, srv *server.Server) {
 	for _, u := range srv.ResolvedURLs.Local {
 		fmt.Fprintf(w, "  \x1b[32m➜\x1b[39m  \x1b[1mLocal\x1b[22m:   \x1b[36m%s\x1b[39m\n", u)
 	}
@@ -129,37 +165,34 @@ func printBanner(w io.Writer, srv *server.Server, took time.Duration) {
 	}
 }
 
-// isTerminal reports whether r is an interactive terminal (a character device).
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// shortcuts reads Vite's keyboard shortcuts, one per line.
-func shortcuts(stdin io.Reader, stdout io.Writer, srv *server.Server, quit chan struct{}) {
+// readShortcuts sends each line typed on stdin, trimmed and lower-cased as Vite does, to keys until
+// stop is closed; it closes keys at the end of input.
+func readShortcuts(stdin io.Reader, keys chan<- string, stop <-chan struct{}) {
+	defer close(keys)
 	sc := bufio.NewScanner(stdin)
 	for sc.Scan() {
-		switch strings.TrimSpace(sc.Text()) {
-		case "h":
-			fmt.Fprint(stdout, "\n  Shortcuts\n  press r + enter to reload the page\n  press u + enter to show server url\n  press o + enter to open in browser\n  press c + enter to clear console\n  press q + enter to quit\n\n")
-		case "r":
-			srv.Reload()
-		case "u":
-			printBanner(stdout, srv, 0)
-		case "o":
-			if len(srv.ResolvedURLs.Local) > 0 {
-				openBrowser(srv.ResolvedURLs.Local[0])
-			}
-		case "c":
-			fmt.Fprint(stdout, "\x1b[2J\x1b[H")
-		case "q":
-			close(quit)
+		select {
+		case keys <- strings.ToLower(strings.TrimSpace(sc.Text())):
+		case <-stop:
 			return
 		}
+	}
+}
+
+// devShortcuts are Vite's BASE_DEV_SHORTCUTS, in its order, for the help.
+var devShortcuts = []struct{ key, description string }{
+	{"r", "restart the server"},
+	{"u", "show server url"},
+	{"o", "open in browser"},
+	{"c", "clear console"},
+	{"q", "quit"},
+}
+
+// printShortcuts is Vite's help (h + enter).
+func printShortcuts(w io.Writer) {
+	fmt.Fprint(w, "\n  Shortcuts\n")
+	for _, s := range devShortcuts {
+		fmt.Fprintf(w, "\x1b[2m  press \x1b[22m\x1b[1m%s + enter\x1b[22m\x1b[2m to %s\x1b[22m\n", s.key, s.description)
 	}
 }
 

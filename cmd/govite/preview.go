@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/govite/govite"
+	"github.com/govite/govite/internal/server"
 )
 
 // runPreview serves the build output (Vite's `vite preview`): files under base, index.html for
@@ -34,6 +35,16 @@ func runPreview(ctx context.Context, fl *flags, stdout, stderr io.Writer) int {
 	if _, err := os.Stat(cfg.Build.OutDir); err != nil {
 		fmt.Fprintf(stderr, "error: the directory %q does not exist. Did you build your project?\n", cfg.Build.OutDir)
 		return 1
+	}
+	// preview.https, else server.https (and @vitejs/plugin-basic-ssl): TLS with HTTP/2, as Vite.
+	tlsCfg, err := server.TLSConfig(cfg.Preview.HTTPS, "preview.https")
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	scheme := "http"
+	if tlsCfg != nil {
+		scheme = "https"
 	}
 	port := 4173
 	if n, ok, err := fl.int("port"); err != nil {
@@ -61,8 +72,8 @@ func runPreview(ctx context.Context, fl *flags, stdout, stderr io.Writer) int {
 		}
 		port++
 	}
-	srv := &http.Server{Handler: PreviewHandler(cfg.Build.OutDir, cfg.Base, cfg.AppType), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "\n  ➜  Local:   http://%s%s\n", net.JoinHostPort(displayHost(host), strconv.Itoa(port)), cfg.Base)
+	srv := &http.Server{Handler: PreviewHandler(cfg.Build.OutDir, cfg.Base, cfg.AppType), ReadHeaderTimeout: 10 * time.Second, TLSConfig: tlsCfg}
+	fmt.Fprintf(stdout, "\n  ➜  Local:   %s://%s%s\n", scheme, net.JoinHostPort(displayHost(host), strconv.Itoa(port)), cfg.Base)
 	if host == "localhost" || host == "127.0.0.1" {
 		fmt.Fprintf(stdout, "  ➜  Network: use --host to expose\n")
 	}
@@ -72,7 +83,11 @@ func runPreview(ctx context.Context, fl *flags, stdout, stderr io.Writer) int {
 		defer cancel()
 		srv.Shutdown(c)
 	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	serve := srv.Serve
+	if tlsCfg != nil {
+		serve = func(ln net.Listener) error { return srv.ServeTLS(ln, "", "") }
+	}
+	if err := serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}

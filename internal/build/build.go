@@ -77,6 +77,9 @@ type builder struct {
 	// inlined into the modules that use them (see inlineObjectDefines).
 	plainDefines, objectDefines map[string]string
 
+	// cssProc runs the project's pre-processors and PostCSS (a Node worker started by the first
+	// stylesheet that needs it, stopped by close).
+	cssProc   *css.Processor
 	cssMu     sync.Mutex
 	css       map[string]*cssModule
 	cssByID   map[string]string // marker id to absolute path
@@ -86,6 +89,9 @@ type builder struct {
 	htmlByEntryID map[string]*entry
 
 	moduleCount atomic.Int64 // modules loaded, for the summary
+
+	// worker holds the bundled web workers and the files modules refer to by URL (see worker.go).
+	worker *workerContext
 
 	styleCSS      string              // the single CSS file when cssCodeSplit is off
 	cssEntryFiles []cssEntryFile      // CSS inputs and their files
@@ -133,9 +139,11 @@ func newBuilder(topCfg *config.ResolvedConfig, env *Environment) (*builder, erro
 		log:           log,
 		assets:        newAssetStore(),
 		css:           map[string]*cssModule{},
+		cssProc:       css.NewProcessor(cfg, css.ProcessorOptions{}),
 		cssByID:       map[string]string{},
 		htmlByEntryID: map[string]*entry{},
 		htmlAssets:    map[string][]string{},
+		worker:        newWorkerContext(),
 	}
 	for _, p := range cfg.Plugins {
 		b.hasResolveHooks = b.hasResolveHooks || p.ResolveID != nil
@@ -176,6 +184,7 @@ func (b *builder) close() {
 	if b.externals != nil {
 		b.externals.close()
 	}
+	b.cssProc.Close()
 }
 
 func (b *builder) warnf(format string, args ...any) {

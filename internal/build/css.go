@@ -1,8 +1,12 @@
 package build
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,14 +29,37 @@ type cssModule struct {
 	Assets []string // file names of the emitted assets its url()s point at
 }
 
-// compile compiles the stylesheet at abs whose source text is code.
+// compile compiles the stylesheet at abs whose source text is code. A build writes no CSS source
+// maps, whatever build.sourcemap says, as Vite 8 writes none either.
 func (c *cssCompiler) compile(abs, code string) (*cssModule, error) {
-	comp := &css.Compiler{Root: c.b.cfg.Root, Engines: c.b.engines, Resolver: c, Key: c.b.relKey, Errors: formatErrors}
+	comp := &css.Compiler{Root: c.b.cfg.Root, Engines: c.b.engines, Resolver: c, Key: c.b.relKey, Errors: formatErrors, Processor: c.b.cssProc}
 	m, err := comp.Compile(abs, code)
 	if err != nil {
-		return nil, err
+		return nil, c.toolError(err)
 	}
 	return &cssModule{Module: m, Assets: c.assets}, nil
+}
+
+// toolError words a stylesheet tool's error (Sass, Less, Stylus, PostCSS) for the build's report:
+// file:line:column, the message and the line it points at. (esbuild adds it to its own message for
+// the module that failed to load, so it is not formatted as a message of its own here.)
+func (c *cssCompiler) toolError(err error) error {
+	var ce *css.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	if ce.File == "" || ce.Line <= 0 {
+		return errors.New(ce.Message)
+	}
+	col := max(ce.Column, 1)
+	text := fmt.Sprintf("%s:%d:%d: %s", c.b.relKey(ce.File), ce.Line, col, ce.Message)
+	if data, rerr := os.ReadFile(ce.File); rerr == nil {
+		if lines := strings.Split(string(data), "\n"); ce.Line <= len(lines) {
+			line := strings.TrimRight(lines[ce.Line-1], "\r")
+			text += fmt.Sprintf("\n  %d | %s\n  %s | %s^", ce.Line, line, strings.Repeat(" ", len(strconv.Itoa(ce.Line))), strings.Repeat(" ", min(col-1, len(line))))
+		}
+	}
+	return errors.New(text)
 }
 
 func (c *cssCompiler) Warn(msg string) { c.b.warnf("%s", msg) }

@@ -117,6 +117,7 @@ func (b *builder) generate(res api.BuildResult) (*config.OutputBundle, Manifest,
 			bundle.Files[a.FileName] = &config.OutputFile{FileName: a.FileName, Type: "asset", Contents: a.Contents, OriginalFileNames: []string{b.relKey(a.Src)}}
 		}
 	}
+	b.emitWorkerFiles(bundle)
 	if err := b.emitHTML(live, bundle); err != nil {
 		return nil, nil, err
 	}

@@ -37,6 +37,9 @@ func (b *builder) chunkAssets(c *chunk) {
 		}
 	}
 	for _, m := range c.modules {
+		for _, f := range b.moduleRefs(m) {
+			add(f) // workers and new URL() assets the module's code refers to
+		}
 		if strings.Contains(m, ":") && !filepath.IsAbs(m) {
 			continue // a namespaced (virtual) module
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/glob"
 	"github.com/govite/govite/internal/jslex"
 )
 
@@ -187,7 +188,7 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 	switch {
 	case strings.HasPrefix(p, htmlEntryPrefix):
 		return api.OnResolveResult{Path: p, Namespace: nsHTML}, nil
-	case p == preloadHelperID:
+	case p == preloadHelperID, p == glob.DynamicImportHelperID:
 		return api.OnResolveResult{Path: p, Namespace: nsBuiltin}, nil
 	case p == polyfillID:
 		return api.OnResolveResult{Path: p, Namespace: nsBuiltin, SideEffects: api.SideEffectsTrue}, nil
@@ -286,6 +287,8 @@ func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		switch args.Path {
 		case preloadHelperID:
 			code = b.preloadHelperCode()
+		case glob.DynamicImportHelperID:
+			code = glob.DynamicImportHelperCode
 		case polyfillID:
 			if b.cfg.Build.ModulePreloadPolyfill && b.cfg.Build.ModulePreload {
 				code = modulePreloadPolyfill
@@ -298,7 +301,11 @@ func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: filepath.Dir(e.Path)}, nil
 	case nsProxy:
 		e, idx := b.htmlProxy(args.Path)
-		code := b.wrapDynamicImports(e.html.inlineScripts[idx], args.Path, api.LoaderJS)
+		code, _, err := b.transformImportForms(e.html.inlineScripts[idx], e.Path, nsProxy+":"+args.Path, api.LoaderJS)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		code = b.wrapDynamicImports(code, args.Path, api.LoaderJS)
 		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: filepath.Dir(e.Path)}, nil
 	case nsVirtual:
 		id := args.Path
@@ -336,7 +343,15 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 	result := func(code string, loader api.Loader) (api.OnLoadResult, error) {
 		return api.OnLoadResult{Contents: &code, Loader: loader, ResolveDir: dir}, nil
 	}
-	// Query forms first: they change what the import means, whatever the file type.
+	// Query forms first: they change what the import means, whatever the file type. ?worker first:
+	// with it, ?url and ?inline mean the worker's URL and an inline worker.
+	if constructor, ok := workerConstructor(query); ok {
+		code, err := b.workerModule(abs, query, constructor)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		return result(code, api.LoaderJS)
+	}
 	switch {
 	case hasQuery(query, "raw"):
 		data, err := os.ReadFile(abs)
@@ -425,6 +440,10 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		loader = api.LoaderJS
 	}
 	if loader != api.LoaderJSON {
+		var err error
+		if code, loader, err = b.transformImportForms(code, abs, b.moduleKeyOf(abs, query), loader); err != nil {
+			return api.OnLoadResult{}, err
+		}
 		code, loader = b.inlineObjectDefines(code, id, loader)
 		code = b.wrapDynamicImports(code, abs, loader)
 		if ext == ".jsx" || ext == ".tsx" || loader == api.LoaderJSX || loader == api.LoaderTSX {
@@ -496,8 +515,9 @@ func (b *builder) loadCSSWith(abs, id, code string, fromPlugin bool) (*cssModule
 // wrapDynamicImports routes each import() through the preload helper, so that loading a lazy chunk
 // also loads its CSS and preloads its imports. TS and JSX are turned into JS first: the lexer reads JS.
 func (b *builder) wrapDynamicImports(code, id string, loader api.Loader) string {
-	// Server code has no document to preload into (Vite inserts no preload helper there either).
-	if b.server || !strings.Contains(code, "import(") {
+	// Server code and workers have no document to preload into (Vite inserts no preload helper there
+	// either).
+	if b.server || b.inWorker() || !strings.Contains(code, "import(") {
 		return code
 	}
 	js := code

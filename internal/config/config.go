@@ -31,7 +31,10 @@ type UserConfig struct {
 	AppType       string          `js:"appType"`   // "spa" (default), "mpa", "custom"
 	Build         BuildOptions    `js:"build"`
 	Server        ServerOptions   `js:"server"`
+	Preview       PreviewOptions  `js:"preview"`
 	OptimizeDeps  OptimizeDeps    `js:"optimizeDeps"`
+	// Worker is Vite's `worker`: the format, plugins and file names of worker bundles in a build.
+	Worker WorkerOptions `js:"worker"`
 	// Input is the top-level shorthand for build.rollupOptions.input.
 	Input *Input `js:"input"`
 	// Dev holds the dev options every environment inherits (Vite's top-level `dev`, the defaults of
@@ -84,6 +87,33 @@ type Alias struct {
 type CSSOptions struct {
 	Modules      *CSSModulesOptions `js:"modules"`
 	DevSourcemap bool               `js:"devSourcemap"`
+	// PreprocessorOptions is css.preprocessorOptions: the options of each pre-processor by language
+	// ("scss", "sass", "less", "styl", "stylus"), with the JSON values as written. A value JSON cannot
+	// carry (an additionalData function, Sass importers or functions, Less plugins) is left out here
+	// and named in JSOptions.
+	PreprocessorOptions map[string]map[string]any `js:"preprocessorOptions"`
+	// PostCSS is css.postcss, nil when not written.
+	PostCSS *PostCSSOptions `js:"postcss"`
+	// JSOptions are the paths of the CSS options whose values are JavaScript (functions, PostCSS plugin
+	// objects) rather than JSON. The stylesheet worker runs in Node and reads those options from the
+	// config file itself.
+	JSOptions []string `js:"-"`
+}
+
+// PostCSSOptions is css.postcss: a path to search for the PostCSS config from (a string), or the
+// PostCSS config itself (an object).
+type PostCSSOptions struct {
+	// SearchPath is the string form: the directory (relative to root) the PostCSS config file is
+	// searched from instead of root.
+	SearchPath string `js:"-"`
+	// Inline is true for the object form, which replaces any PostCSS config file.
+	Inline bool `js:"-"`
+	// Options are the object form's PostCSS options with JSON values (parser, map, ...), plugins left
+	// out.
+	Options map[string]any `js:"-"`
+	// Plugins is how many entries the object form's plugins list has; the plugins themselves are
+	// JavaScript objects, which the stylesheet worker reads from the config file (see JSOptions).
+	Plugins int `js:"-"`
 }
 
 // CSSModulesOptions is Vite's `css.modules`.
@@ -222,6 +252,11 @@ type ServerOptions struct {
 	Cors         *CORSOptions      `js:"cors"`         // nil: localhost origins only
 	AllowedHosts *AllowedHosts     `js:"allowedHosts"` // nil: localhost, IP addresses and Origin's host
 	Headers      map[string]string `js:"headers"`
+	// HTTPS serves over TLS (HTTP/2, with HTTP/1.1 for WebSockets) with these certificates; nil serves
+	// plain HTTP (see HTTPSOptions).
+	HTTPS *HTTPSOptions `js:"https"`
+	// Watch holds the file watcher's options (Vite's chokidar options); `watch: null` turns watching off.
+	Watch *WatchOptions `js:"watch"`
 	// Proxy rules, in the order they were written (keys of Vite's `server.proxy` object).
 	Proxy  []ProxyRule `js:"proxy"`
 	HMR    *HMROptions `js:"hmr"` // nil: enabled
@@ -270,10 +305,35 @@ type ProxyRule struct {
 	// Rewrite changes the request URL (path and query, as received) sent to the target; in a config
 	// file it is a JS function, called through the config's engine.
 	Rewrite func(path string) string `js:"-"`
+	// Bypass is called before a matching request is proxied (Vite's bypass(req, res, options)); see
+	// ProxyBypassFunc.
+	Bypass ProxyBypassFunc `js:"-"`
+	// XFwd adds X-Forwarded-For, -Port, -Proto and -Host to the proxied request.
+	XFwd bool `js:"xfwd"`
+	// AutoRewrite, HostRewrite and ProtocolRewrite rewrite the Location of the target's redirects
+	// (201, 301, 302, 307, 308) that point at the target: to the request's host, to HostRewrite, and
+	// to ProtocolRewrite ("http" or "https").
+	AutoRewrite     bool   `js:"autoRewrite"`
+	HostRewrite     string `js:"hostRewrite"`
+	ProtocolRewrite string `js:"protocolRewrite"`
+	// CookieDomainRewrite and CookiePathRewrite rewrite the Domain and Path attributes of the
+	// target's Set-Cookie headers: old value -> new value, "*" for any value, a new value of ""
+	// removes the attribute. A string in a config file is {"*": string}.
+	CookieDomainRewrite map[string]string `js:"-"`
+	CookiePathRewrite   map[string]string `js:"-"`
+	// Timeout (ms) closes the client's connection when the proxied request is idle that long;
+	// ProxyTimeout (ms) gives up on a target that has not answered after that long (502).
+	Timeout      int `js:"timeout"`
+	ProxyTimeout int `js:"proxyTimeout"`
+	// HasConfigure records that the rule has a configure(proxy, options) function. govite cannot
+	// call it (it needs http-proxy's ProxyServer object); the dev server warns about it.
+	HasConfigure bool `js:"-"`
 
 	// rewriteJS is the JS function Rewrite calls, kept so that a config hook sees the function it was
-	// given.
-	rewriteJS *jsFunction
+	// given; bypassJS and configureJS likewise.
+	rewriteJS   *jsFunction
+	bypassJS    *jsFunction
+	configureJS *jsFunction
 }
 
 // HMROptions is server.hmr; Disabled is `hmr: false`.

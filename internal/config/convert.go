@@ -22,6 +22,9 @@ const maxTreeDepth = 64
 // value converts v; path names it in messages ("build.rollupOptions").
 func (c *converter) value(v goja.Value, path string) (any, error) {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		if v != nil && goja.IsNull(v) && nullPaths[path] {
+			return jsNull{}, nil
+		}
 		return nil, nil
 	}
 	obj, isObj := v.(*goja.Object)
@@ -79,6 +82,9 @@ func (c *converter) value(v goja.Value, path string) (any, error) {
 	case "Map", "Set", "WeakMap", "WeakSet":
 		return jsOther{kind: obj.ClassName()}, nil
 	}
+	if b, ok := exportBytes(obj); ok {
+		return b, nil // a Buffer, another Uint8Array or an ArrayBuffer
+	}
 	o := newJSObject()
 	for _, k := range obj.Keys() {
 		val, err := c.value(obj.Get(k), joinPath(path, k))
@@ -119,6 +125,14 @@ func (c *converter) configObject(v goja.Value) (*jsObject, error) {
 				return nil, err
 			}
 			out.set(k, list)
+			continue
+		}
+		if k == "worker" {
+			val, err := c.workerOptions(obj.Get(k))
+			if err != nil {
+				return nil, err
+			}
+			out.set(k, val)
 			continue
 		}
 		val, err := c.value(obj.Get(k), k)

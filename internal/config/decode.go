@@ -118,7 +118,7 @@ func optionKey(path string) string {
 }
 
 // fieldlessDecoders are special decoders that set their parent rather than a field of their own.
-var fieldlessDecoders = map[string]bool{"build.ssr": true}
+var fieldlessDecoders = map[string]bool{"build.ssr": true, "worker.plugins": true}
 
 // topLevelOnly reports whether key names an option that exists at the top level (so, under
 // environments, one that is not per environment).
@@ -352,6 +352,13 @@ func init() {
 		field.Set(reflect.ValueOf(d.patternList(v, path, "list the module names instead", true)))
 	}
 	specialDecoders = map[string]specialDecoder{
+		// worker.* (see worker.go)
+		"worker.plugins": decodeWorkerPlugins,
+		"worker.rollupOptions.output.entryFileNames":   decodeFileNamePattern,
+		"worker.rollupOptions.output.chunkFileNames":   decodeFileNamePattern,
+		"worker.rolldownOptions.output.entryFileNames": decodeFileNamePattern,
+		"worker.rolldownOptions.output.chunkFileNames": decodeFileNamePattern,
+
 		"publicDir": func(d *decoder, v any, field, _ reflect.Value, path string) {
 			switch v := v.(type) {
 			case bool:
@@ -529,6 +536,10 @@ func init() {
 		"server.allowedHosts":   decodeAllowedHosts,
 		"server.proxy":          decodeProxy,
 		"server.hmr":            decodeHMR,
+		"server.https":          decodeHTTPS,
+		"server.watch":          decodeWatch,
+		"server.watch.ignored":  decodeWatchIgnored,
+		"preview.https":         decodeHTTPS,
 		"optimizeDeps.disabled": decodeOptimizeDepsDisabled,
 		"environments":          decodeEnvironments,
 		"consumer":              oneOf("client", "server"),
@@ -682,4 +693,91 @@ func (d *decoder) patternList(v any, path, hint string, funcAllowed bool) []stri
 		}
 	}
 	return out
+}
+
+func init() {
+	specialDecoders["css.preprocessorOptions"] = decodePreprocessorOptions
+	specialDecoders["css.postcss"] = decodePostCSS
+}
+
+// decodePreprocessorOptions keeps the JSON values of css.preprocessorOptions and records the paths of
+// the others (functions, class instances) in CSS.JSOptions: the stylesheet worker evaluates the config
+// in Node to get them, as they cannot leave the config's engine.
+func decodePreprocessorOptions(d *decoder, v any, field, parent reflect.Value, path string) {
+	o, ok := v.(*jsObject)
+	if !ok {
+		d.typeError(path, "an object", v)
+		return
+	}
+	css := parent.Addr().Interface().(*CSSOptions)
+	out := map[string]map[string]any{}
+	for _, lang := range o.keys {
+		lp := joinPath(path, lang)
+		lo, ok := o.vals[lang].(*jsObject)
+		if !ok {
+			if o.vals[lang] != nil {
+				d.typeError(lp, "an object", o.vals[lang])
+			}
+			continue
+		}
+		opts := map[string]any{}
+		for _, k := range lo.keys {
+			if lo.vals[k] == nil {
+				continue
+			}
+			jsValued := false
+			pv := plainValue(lo.vals[k], joinPath(lp, k), func(string, string) { jsValued = true })
+			if jsValued {
+				css.JSOptions = append(css.JSOptions, joinPath(lp, k))
+				continue
+			}
+			opts[k] = pv
+		}
+		out[lang] = opts
+	}
+	field.Set(reflect.ValueOf(out))
+}
+
+// decodePostCSS decodes css.postcss: a search path, or an inline PostCSS config whose plugins (and any
+// other JavaScript values) the stylesheet worker reads from the config in Node.
+func decodePostCSS(d *decoder, v any, field, parent reflect.Value, path string) {
+	css := parent.Addr().Interface().(*CSSOptions)
+	switch v := v.(type) {
+	case string:
+		field.Set(reflect.ValueOf(&PostCSSOptions{SearchPath: v}))
+	case *jsObject:
+		p := &PostCSSOptions{Inline: true, Options: map[string]any{}}
+		for _, k := range v.keys {
+			ev := v.vals[k]
+			if ev == nil {
+				continue
+			}
+			if k == "plugins" {
+				list, ok := ev.([]any)
+				if !ok {
+					d.typeError(joinPath(path, k), "an array of PostCSS plugins", ev)
+					continue
+				}
+				for _, e := range list {
+					if e != nil && e != false {
+						p.Plugins++
+					}
+				}
+				if p.Plugins > 0 {
+					css.JSOptions = append(css.JSOptions, joinPath(path, k))
+				}
+				continue
+			}
+			jsValued := false
+			pv := plainValue(ev, joinPath(path, k), func(string, string) { jsValued = true })
+			if jsValued {
+				css.JSOptions = append(css.JSOptions, joinPath(path, k))
+				continue
+			}
+			p.Options[k] = pv
+		}
+		field.Set(reflect.ValueOf(p))
+	default:
+		d.typeError(path, "a string or an object", v)
+	}
 }

@@ -216,7 +216,6 @@ func TestDecodeOptions(t *testing.T) {
 			},
 			warnings: []string{
 				"css.modules.generateScopedName is not supported by govite yet; it is ignored",
-				"css.preprocessorOptions is not supported by govite yet; it is ignored",
 			},
 		},
 		{
@@ -233,8 +232,6 @@ func TestDecodeOptions(t *testing.T) {
 			expr:  `{ server: { port: 3000 }, preview: {}, optimizeDeps: { include: ['x'] }, ssr: { noExternal: true }, environments: {}, worker: { format: 'es' }, experimental: {}, build: { rollupOptions: { output: { manualChunks: { vendor: ['react'] }, entryFileNames: '[name].js' }, treeshake: false }, lib: { entry: 'x' } }, 'odd-key': 1 }`,
 			check: func(t *testing.T, c *UserConfig) {},
 			warnings: []string{
-				"preview is not supported by govite yet; it is ignored",
-				"worker is not supported by govite yet; it is ignored",
 				"experimental is not supported by govite yet; it is ignored",
 				"build.rollupOptions.output.manualChunks is not supported by govite yet; it is ignored",
 				"build.rollupOptions.output.entryFileNames is not supported by govite yet; it is ignored",

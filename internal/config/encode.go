@@ -224,7 +224,7 @@ func encodeInput(in *Input) any {
 // goToTree turns plain Go values (define values, plugin options) into tree values.
 func goToTree(v any) any {
 	switch v := v.(type) {
-	case nil, bool, float64, string, *RegExp, *jsObject, *jsFunction, goStringFunc, goValue:
+	case nil, bool, float64, string, *RegExp, *jsObject, *jsFunction, goStringFunc, goValue, jsNull, []byte:
 		return v
 	case int:
 		return float64(v)
@@ -446,6 +446,10 @@ func (vm *jsVM) toJS(v any) goja.Value {
 		return vm.goFuncJS(v)
 	case goValue:
 		return vm.goValueJS(v)
+	case jsNull:
+		return goja.Null()
+	case []byte:
+		return vm.bufferJS(v)
 	case jsOther:
 		return goja.Undefined()
 	default:

@@ -365,6 +365,7 @@ func (vm *jsVM) bridgeConfig(plugin string, h *jsHook) func(*UserConfig, ConfigE
 			vm.warnf("%s%s", prefix, w)
 		}
 		changed.Plugins, changed.Logger = cfg.Plugins, cfg.Logger
+		changed.Worker.Plugins = cfg.Worker.Plugins // not in the object the hook sees (a function in Vite)
 		if !reflect.DeepEqual(changed, cfg) {
 			*cfg = *changed
 		}

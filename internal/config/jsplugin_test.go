@@ -310,7 +310,7 @@ func TestJSPluginConfigHooks(t *testing.T) {
 	eq(t, started, `"/r/index.html"`)
 	found := false
 	for _, w := range warns {
-		if w == `plugin "cfg": config hook: preview is not supported by govite yet; it is ignored` {
+		if w == `plugin "cfg": config hook: preview.port is not supported by govite yet; it is ignored` {
 			found = true
 		}
 	}

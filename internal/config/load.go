@@ -74,6 +74,8 @@ func shimFor(spec string) string {
 		return "vite"
 	case spec == "@vitejs/plugin-react" || spec == "@vitejs/plugin-react-swc":
 		return "plugin-react"
+	case spec == "@vitejs/plugin-basic-ssl":
+		return "plugin-basic-ssl"
 	}
 	name, isNode := strings.CutPrefix(spec, "node:")
 	if !isNode && !nodeBuiltins[name] {
@@ -82,7 +84,7 @@ func shimFor(spec string) string {
 	switch name {
 	case "path", "path/posix", "path/win32":
 		return "path"
-	case "url", "fs", "process", "module", "os", "events", "util", "crypto":
+	case "url", "fs", "process", "module", "os", "events", "util", "crypto", "buffer":
 		return name
 	case "fs/promises":
 		return "fs-promises"

@@ -66,6 +66,12 @@ func mergeValue(dst, src reflect.Value, path string) {
 	case *HMROptions:
 		mergeDisableable(dst, v, func(o *HMROptions) bool { return o.Disabled }, path)
 		return
+	case *HTTPSOptions:
+		mergeHTTPS(dst, v)
+		return
+	case *WatchOptions:
+		mergeDisableable(dst, v, func(o *WatchOptions) bool { return o.Disabled }, path)
+		return
 	case *CORSOptions:
 		mergeCORS(dst, v, path)
 		return

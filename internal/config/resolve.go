@@ -316,6 +316,7 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 		rc.Build.EmitAssets = true
 	}
 	rc.Server = resolveServer(&cfg.Server, root, w)
+	resolveServerExtras(rc, cfg, cwd)
 	rc.OptimizeDeps = resolveOptimizeDeps(client.OptimizeDeps)
 
 	rc.Environments = make(map[string]*ResolvedEnvironmentOptions, len(envs))
@@ -336,6 +337,9 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 	if rc.Logger == nil {
 		rc.Logger = newLogger(rc.LogLevel)
 	}
+	if rc.Worker, err = resolveWorker(&cfg.Worker, command, env, cfg); err != nil {
+		return nil, err
+	}
 
 	for _, p := range rc.Plugins {
 		if p.ConfigResolved == nil {
@@ -344,6 +348,9 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 		if err := p.ConfigResolved(rc); err != nil {
 			return nil, pluginError(p, "configResolved", err)
 		}
+	}
+	if err := runWorkerConfigResolved(rc); err != nil {
+		return nil, err
 	}
 	drainVM()
 

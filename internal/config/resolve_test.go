@@ -46,6 +46,7 @@ func TestResolveDefaults(t *testing.T) {
 			Write: true, ReportCompressedSize: true, ChunkSizeWarningLimit: 500, CopyPublicDir: true, EmitAssets: true,
 		},
 		EnvironmentOrder: []string{"client"},
+		Worker:           ResolvedWorkerOptions{Format: "iife"},
 		Server: ResolvedServerOptions{
 			Host: "localhost", Port: 5173, Cors: CORSOptions{OriginRegexps: []string{DefaultAllowedOrigins}},
 			HMR: HMROptions{Overlay: Bool(true)}, FSStrict: true, FSAllow: []string{root}, FSDeny: DefaultFSDeny,

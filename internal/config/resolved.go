@@ -36,7 +36,10 @@ type ResolvedConfig struct {
 	// written (without the per-consumer defaults, which Environments has).
 	Build        ResolvedBuildOptions
 	Server       ResolvedServerOptions
+	Preview      ResolvedPreviewOptions
 	OptimizeDeps OptimizeDeps // the client environment's
+	// Worker is worker.*: how the build bundles web workers.
+	Worker ResolvedWorkerOptions
 
 	// Environments are the resolved options of every environment, by name; EnvironmentOrder lists
 	// their names in order (the build order). client always exists; ssr exists in dev, and in build when
@@ -116,6 +119,11 @@ type ResolvedServerOptions struct {
 	FSDeny         []string // glob patterns
 	MiddlewareMode bool
 	HotFile        string // absolute, "" when not written
+	// HTTPS is nil for plain HTTP; otherwise the TLS options: server.https, with the certificate of
+	// @vitejs/plugin-basic-ssl (BasicSSL) when that plugin is used.
+	HTTPS *HTTPSOptions
+	// Watch holds the watcher's options; Disabled is `server.watch: null`.
+	Watch WatchOptions
 }
 
 // DefaultFSDeny is server.fs.deny's default (Vite 8's). A pattern without "/" matches a file name in any

@@ -200,8 +200,18 @@ func decodeProxy(d *decoder, v any, field, _ reflect.Value, path string) {
 					if t, ok := d.proxyTarget(val, joinPath(p, kk)); ok {
 						r.Target = t
 					}
-				case "configure", "bypass":
-					d.warnf("%s: a function is not supported by govite yet; it is ignored", joinPath(p, kk))
+				case "bypass":
+					d.proxyBypass(val, &r, e, joinPath(p, kk))
+				case "configure":
+					if f, ok := val.(*jsFunction); ok {
+						r.HasConfigure, r.configureJS = true, f
+					} else {
+						d.typeError(joinPath(p, kk), "a function", val)
+					}
+				case "cookieDomainRewrite":
+					r.CookieDomainRewrite = d.cookieRewrite(val, joinPath(p, kk))
+				case "cookiePathRewrite":
+					r.CookiePathRewrite = d.cookieRewrite(val, joinPath(p, kk))
 				default:
 					rest.set(kk, val)
 				}
@@ -324,6 +334,9 @@ func (vm *jsVM) goFunc(f *jsFunction) goStringFunc {
 
 // encodeServerField renders the server options with special forms; handled is false for the others.
 func encodeServerField(f, parent reflect.Value, path string) (v any, handled bool) {
+	if v, ok := encodeServerOptionField(f, path); ok {
+		return v, true
+	}
 	switch path {
 	case "server.host":
 		if f.IsNil() {
@@ -404,6 +417,7 @@ func encodeProxy(rules []ProxyRule) *jsObject {
 		case r.Rewrite != nil:
 			ro.set("rewrite", goStringFunc(r.Rewrite))
 		}
+		encodeProxyExtras(ro, r)
 		o.set(r.Context, ro)
 	}
 	return o
@@ -448,6 +462,7 @@ func serverTree(s ResolvedServerOptions) *jsObject {
 	if s.HotFile != "" {
 		o.set("hotFile", s.HotFile)
 	}
+	serverTreeExtras(o, s)
 	return o
 }
 
@@ -516,6 +531,12 @@ func mergeProxy(dst reflect.Value, v []ProxyRule, path string) {
 		mergeStruct(reflect.ValueOf(&merged).Elem(), reflect.ValueOf(r), joinPath(path, r.Context))
 		if r.Rewrite != nil {
 			merged.Rewrite, merged.rewriteJS = r.Rewrite, r.rewriteJS
+		}
+		if r.Bypass != nil {
+			merged.Bypass, merged.bypassJS = r.Bypass, r.bypassJS
+		}
+		if r.HasConfigure {
+			merged.configureJS = r.configureJS
 		}
 		out[i] = merged
 	}

@@ -161,20 +161,22 @@ func TestDecodeServerOptions(t *testing.T) {
 			warnings: []string{`server.proxy["/socket.io"].rewriteWsOrigin is not supported by govite yet; it is ignored`},
 		},
 		{
-			name: "proxy: configure and bypass warn, no target drops the rule",
+			name: "proxy: configure, bypass and xfwd are decoded, no target drops the rule",
 			expr: `{ server: { proxy: {
 				'/a': { target: 'http://a.test', configure: (proxy) => {}, bypass: (req) => null, xfwd: true },
 				'/b': { forward: 'http://b.test' },
 			} } }`,
 			check: func(t *testing.T, s ServerOptions) {
 				if len(s.Proxy) != 1 || s.Proxy[0].Target != "http://a.test" {
-					t.Errorf("proxy = %+v", s.Proxy)
+					t.Fatalf("proxy = %+v", s.Proxy)
+				}
+				eq(t, s.Proxy[0].HasConfigure, true)
+				eq(t, s.Proxy[0].XFwd, true)
+				if s.Proxy[0].Bypass == nil {
+					t.Error("no bypass")
 				}
 			},
 			warnings: []string{
-				`server.proxy["/a"].configure: a function is not supported by govite yet; it is ignored`,
-				`server.proxy["/a"].bypass: a function is not supported by govite yet; it is ignored`,
-				`server.proxy["/a"].xfwd is not supported by govite yet; it is ignored`,
 				`server.proxy["/b"].forward is not supported by govite yet; it is ignored`,
 				`server.proxy["/b"] has no target (govite needs one); the rule is ignored`,
 			},
@@ -203,10 +205,6 @@ func TestDecodeServerOptions(t *testing.T) {
 			check: func(t *testing.T, s ServerOptions) {
 				eqv(t, s.Warmup, Warmup{ClientFiles: []string{"./src/main.ts"}, SSRFiles: []string{"./src/server.ts"}})
 				eqv(t, s.FS, FSOptions{Strict: Bool(false), Allow: []string{"..", "/abs"}, Deny: []string{"secret/**"}})
-			},
-			warnings: []string{
-				"server.https is not supported by govite yet; it is ignored",
-				"server.watch is not supported by govite yet; it is ignored",
 			},
 		},
 	}

@@ -89,6 +89,10 @@ func jsTypeName(v any) string {
 		return "RegExp"
 	case *jsFunction, goValue:
 		return "function"
+	case jsNull:
+		return "null"
+	case []byte:
+		return "Buffer"
 	case *Plugin:
 		return "plugin"
 	case jsOther:
@@ -117,6 +121,8 @@ func plainValue(v any, path string, bad func(path, kind string)) any {
 			out = append(out, plainValue(e, fmt.Sprintf("%s[%d]", path, i), bad))
 		}
 		return out
+	case jsNull:
+		return nil
 	case *jsFunction, jsOther, *Plugin, goValue:
 		if bad != nil {
 			bad(path, jsTypeName(v))

@@ -104,6 +104,9 @@ func newJSVM() (*jsVM, error) {
 	if _, err := vm.rt.RunScript("govite:prelude", preludeJS); err != nil {
 		return nil, fmt.Errorf("internal error: govite's JavaScript prelude failed: %w", err)
 	}
+	if err := vm.installBuffer(); err != nil {
+		return nil, err
+	}
 	return vm, nil
 }
 

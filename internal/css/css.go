@@ -1,6 +1,8 @@
-// Package css compiles stylesheets with esbuild the way both the production build and the dev server
-// need them: @import inlined, url() references rewritten by the caller's rules (emitted assets in a
-// build, served URLs in dev), and for CSS modules the class names made local and reported.
+// Package css compiles stylesheets the way both the production build and the dev server need them,
+// in Vite's order: pre-processors (Sass, Less, Stylus) and PostCSS first, run in Node by a Processor
+// with the project's own packages, then esbuild: @import inlined, url() references rewritten by the
+// caller's rules (emitted assets in a build, served URLs in dev), and for CSS modules the class names
+// made local and reported.
 package css
 
 import (
@@ -16,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/glob"
+	"github.com/govite/govite/internal/sourcemap"
 )
 
 // Module is one stylesheet compiled on its own.
@@ -26,6 +30,12 @@ type Module struct {
 	IsModule bool
 	// Imports are the files inlined through @import (absolute), for the dev server's module graph.
 	Imports []string
+	// Deps are the other files the result was made from (absolute): the partials a pre-processor
+	// read, the files PostCSS plugins reported (Tailwind's config and content files). A change to one
+	// of them changes the stylesheet.
+	Deps []string
+	// Map is the source map of CSS back to the sources (JSON), when the Compiler was asked for one.
+	Map []byte
 }
 
 // Export is one class name of a CSS module and its local name.
@@ -36,10 +46,11 @@ var moduleRe = regexp.MustCompile(`\.module\.(css|scss|sass|less|styl|stylus|pcs
 // IsModule reports whether p names a CSS module (x.module.css).
 func IsModule(p string) bool { return moduleRe.MatchString(p) }
 
-// IsCSS reports whether p is a stylesheet govite compiles.
+// IsCSS reports whether p is a stylesheet govite compiles: CSS and the pre-processor languages Vite
+// knows (CSS_LANGS_RE).
 func IsCSS(p string) bool {
 	switch strings.ToLower(filepath.Ext(p)) {
-	case ".css", ".pcss", ".postcss":
+	case ".css", ".pcss", ".postcss", ".scss", ".sass", ".less", ".styl", ".stylus", ".sss":
 		return true
 	}
 	return false
@@ -68,6 +79,10 @@ type Compiler struct {
 	Key func(abs string) string
 	// Errors turns esbuild's messages into the caller's error type.
 	Errors func(msgs []api.Message) error
+	// Processor runs pre-processors and PostCSS; nil compiles plain CSS only.
+	Processor *Processor
+	// Sourcemap asks for Module.Map.
+	Sourcemap bool
 }
 
 // ModulePrefix is the prefix of a CSS module's local names: its file name and a hash of its path
@@ -99,29 +114,119 @@ func (c *Compiler) errorsIn(msgs []api.Message, abs string) error {
 	return c.Errors(msgs)
 }
 
-// Compile compiles the stylesheet at abs whose source text is code.
+// Compile compiles the stylesheet at abs whose source text is code, as Vite's vite:css does: the
+// pre-processor of its language, then PostCSS when the project has a PostCSS config (with the
+// @imports inlined first, so that the plugins see every rule), then esbuild.
 func (c *Compiler) Compile(abs, code string) (*Module, error) {
-	if m, ok, err := c.compileFast(abs, code); ok || err != nil {
-		return m, err
+	st := &compileState{}
+	// mapped maps code back to the sources: nil while code is the source itself. A stage that gives
+	// no map (while one was asked for) leaves the stylesheet without one rather than with a wrong one.
+	var mapped []byte
+	staged, broken := false, false
+	stage := func(m []byte) {
+		switch {
+		case !c.Sourcemap || broken:
+		case len(m) == 0:
+			broken, mapped = true, nil
+		default:
+			mapped, staged = chainMaps(mapped, m, abs), true
+		}
+	}
+	if lang := Lang(abs); lang != "" {
+		if c.Processor == nil {
+			return nil, fmt.Errorf("%s: .%s stylesheets need a pre-processor, which this compiler was not given", c.Key(abs), lang)
+		}
+		s, err := c.Processor.Preprocess(lang, abs, code, c.Sourcemap, c.Resolver)
+		if err != nil {
+			return nil, err
+		}
+		code = s.CSS
+		stage(s.Map)
+		st.add(s.Deps...)
+	}
+	var dirDeps []dirDependency
+	if c.Processor.HasPostCSS() {
+		if strings.Contains(code, "@import") {
+			out, m, err := c.inlineImports(abs, code, c.Sourcemap, st)
+			if err != nil {
+				return nil, err
+			}
+			code = out
+			stage(m)
+		}
+		s, err := c.Processor.PostCSS(abs, code, c.Sourcemap, c.Resolver)
+		if err != nil {
+			return nil, err
+		}
+		code, dirDeps = s.CSS, s.DirDeps
+		stage(s.Map)
+		st.add(s.Deps...)
+		for _, w := range s.Warnings {
+			msg := "[vite:css][postcss] " + w.Text
+			if w.Line > 0 {
+				msg = fmt.Sprintf("%s (%s:%d:%d)", msg, c.Key(abs), w.Line, w.Column)
+			}
+			c.Resolver.Warn(msg)
+		}
+	}
+	m, esMap, err := c.compile(abs, code, st)
+	if err != nil {
+		return nil, err
+	}
+	if c.Sourcemap && !broken {
+		if staged {
+			m.Map = chainMaps(mapped, esMap, abs)
+		} else {
+			m.Map = esMap
+		}
+	}
+	for _, f := range st.deps {
+		if f != abs && !slices.Contains(m.Imports, f) {
+			m.Deps = append(m.Deps, f)
+		}
+	}
+	for _, d := range dirDeps {
+		files, _ := glob.Files("", glob.Escape(filepath.ToSlash(d.Dir))+"/"+d.Glob)
+		for _, f := range files {
+			if f != abs && !slices.Contains(m.Deps, f) {
+				m.Deps = append(m.Deps, f)
+			}
+		}
+	}
+	slices.Sort(m.Deps)
+	return m, nil
+}
+
+// compile runs esbuild on CSS (after the pre-processor and PostCSS). The map, when c.Sourcemap is
+// set, maps the result to code (named abs) and to the files @import inlined.
+func (c *Compiler) compile(abs, code string, st *compileState) (*Module, []byte, error) {
+	if m, mp, ok, err := c.compileFast(abs, code); ok || err != nil {
+		return m, mp, err
 	}
 	isModule := IsModule(abs)
 	dir := filepath.Dir(abs)
+	const outdir = "/govite-css-out"
 	opts := api.BuildOptions{
 		Bundle:        true,
 		Write:         false,
-		Outdir:        "/govite-css-out",
+		Outdir:        outdir,
 		AbsWorkingDir: c.Root,
 		Engines:       c.Engines,
 		LogLevel:      api.LogLevelSilent,
-		Plugins:       []api.Plugin{c.urlPlugin()},
+		Plugins:       []api.Plugin{c.urlPlugin(st)},
 		Charset:       api.CharsetUTF8,
 		Metafile:      true,
 	}
+	if c.Sourcemap {
+		opts.Sourcemap = api.SourceMapExternal
+		opts.SourcesContent = api.SourcesContentExclude
+	}
+	virtual := ""
 	if isModule {
 		// A JS stub imports the module so esbuild reports the class names as a JS object. The file is
 		// presented under a name made unique by a hash of its path, because esbuild derives local
 		// class names from the file name and two folders may both have Button.module.css.
-		virtual := filepath.Join(dir, c.ModulePrefix(abs)+".module.css")
+		virtual = filepath.Join(dir, c.ModulePrefix(abs)+".module.css")
 		opts.Stdin = &api.StdinOptions{Contents: fmt.Sprintf("export { default } from %q", virtual), ResolveDir: dir, Loader: api.LoaderJS}
 		opts.Format = api.FormatESModule
 		opts.Plugins = append(opts.Plugins, api.Plugin{Name: "govite:css-module-source", Setup: func(pb api.PluginBuild) {
@@ -137,22 +242,53 @@ func (c *Compiler) Compile(abs, code string) (*Module, error) {
 	}
 	res := api.Build(opts)
 	if len(res.Errors) > 0 {
-		return nil, c.errorsIn(res.Errors, abs)
+		return nil, nil, c.errorsIn(res.Errors, abs)
 	}
 	m := &Module{Path: abs, IsModule: isModule, Imports: metafileInputs(res.Metafile, c.Root, abs)}
+	var mapJSON []byte
 	for _, f := range res.OutputFiles {
-		switch filepath.Ext(f.Path) {
-		case ".css":
-			m.CSS = stripLeadingComment(string(f.Contents))
-		case ".js":
+		switch {
+		case strings.HasSuffix(f.Path, ".css"):
+			m.CSS = stripLeadingComment(string(f.Contents), c.Sourcemap)
+		case strings.HasSuffix(f.Path, ".css.map"):
+			mapJSON = absSources(f.Contents, outdir, func(s string) string {
+				if s == "<stdin>" || s == virtual || strings.HasSuffix(s, ":"+virtual) {
+					return abs
+				}
+				return s
+			})
+		case strings.HasSuffix(f.Path, ".js"):
 			exports, err := parseCSSModuleExports(string(f.Contents))
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", abs, err)
+				return nil, nil, fmt.Errorf("%s: %w", abs, err)
 			}
 			m.Exports = exports
 		}
 	}
-	return m, nil
+	return m, mapJSON, nil
+}
+
+// absSources makes the sources of an esbuild map absolute (esbuild writes them relative to the output
+// folder) after rename has named the ones that stand for the stage input.
+func absSources(data []byte, outdir string, rename func(string) string) []byte {
+	m, ok := parseMap(data)
+	if !ok {
+		return nil
+	}
+	for i, s := range m.Sources {
+		if r := rename(s); r != s {
+			m.Sources[i] = r
+			continue
+		}
+		if ns, p, ok := strings.Cut(s, ":"); ok && !strings.Contains(ns, "/") {
+			s = p // another namespace
+		}
+		if !filepath.IsAbs(s) {
+			s = filepath.Join(outdir, filepath.FromSlash(s))
+		}
+		m.Sources[i] = rename(s)
+	}
+	return marshalMap(m)
 }
 
 // metafileInputs lists the stylesheets esbuild read for a stylesheet other than the stylesheet itself.
@@ -183,12 +319,16 @@ func metafileInputs(metafile, root, self string) []string {
 // Transform, which costs a fraction of a bundling build (an app has a stylesheet per component). Its
 // url()s are resolved afterwards with the same rules as the bundling path; ok is false when the
 // stylesheet needs the bundler.
-func (c *Compiler) compileFast(abs, code string) (*Module, bool, error) {
+func (c *Compiler) compileFast(abs, code string) (*Module, []byte, bool, error) {
 	if strings.Contains(code, "@import") || strings.Contains(code, "composes") {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	isModule := IsModule(abs)
 	opts := api.TransformOptions{Loader: api.LoaderCSS, Sourcefile: abs, Engines: c.Engines, Charset: api.CharsetUTF8}
+	if c.Sourcemap {
+		opts.Sourcemap = api.SourceMapExternal
+		opts.SourcesContent = api.SourcesContentExclude
+	}
 	prefix := ""
 	if isModule {
 		prefix = c.ModulePrefix(abs)
@@ -197,11 +337,10 @@ func (c *Compiler) compileFast(abs, code string) (*Module, bool, error) {
 	}
 	r := api.Transform(code, opts)
 	if len(r.Errors) > 0 {
-		return nil, false, c.errorsIn(r.Errors, abs)
+		return nil, nil, false, c.errorsIn(r.Errors, abs)
 	}
 	css := string(r.Code)
-	var out strings.Builder
-	last := 0
+	var edits []sourcemap.Edit
 	for _, m := range cssURLRe.FindAllStringSubmatchIndex(css, -1) {
 		raw := ""
 		for g := 2; g < 8; g += 2 {
@@ -211,21 +350,31 @@ func (c *Compiler) compileFast(abs, code string) (*Module, bool, error) {
 		}
 		u, ok, err := c.Resolver.URL(raw, filepath.Dir(abs), abs)
 		if err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 		if !ok {
-			return nil, false, nil // a package URL: let the bundler resolve it
+			return nil, nil, false, nil // a package URL: let the bundler resolve it
 		}
-		out.WriteString(css[last:m[0]])
+		text := "url(" + u + ")"
 		if strings.ContainsAny(u, " \t\n\"'()") {
-			out.WriteString(`url("` + strings.ReplaceAll(u, `"`, `\"`) + `")`)
-		} else {
-			out.WriteString("url(" + u + ")")
+			text = `url("` + strings.ReplaceAll(u, `"`, `\"`) + `")`
 		}
-		last = m[1]
+		edits = append(edits, sourcemap.Edit{Start: m[0], End: m[1], Text: text})
 	}
-	out.WriteString(css[last:])
-	m := &Module{Path: abs, CSS: out.String(), IsModule: isModule}
+	var mapJSON []byte
+	if c.Sourcemap {
+		mapJSON = absSources(r.Map, "/", func(s string) string {
+			if s == opts.Sourcefile || s == "<stdin>" {
+				return abs
+			}
+			return s
+		})
+	}
+	out, outMap, err := sourcemap.Apply(css, mapJSON, edits)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("%s: %w", abs, err)
+	}
+	m := &Module{Path: abs, CSS: out, IsModule: isModule}
 	if isModule {
 		seen := map[string]bool{}
 		for _, mm := range localNameRe(prefix).FindAllStringSubmatch(m.CSS, -1) {
@@ -235,15 +384,35 @@ func (c *Compiler) compileFast(abs, code string) (*Module, bool, error) {
 			}
 		}
 	}
-	return m, true, nil
+	return m, outMap, true, nil
 }
 
 // resolveMarker marks the compiler's own pb.Resolve calls, so its resolve callback lets them through.
 type resolveMarker struct{}
 
-// urlPlugin resolves url() and @import in stylesheets through the Resolver.
-func (c *Compiler) urlPlugin() api.Plugin {
+// urlPlugin resolves url() and @import in stylesheets through the Resolver, and pre-processes the
+// Sass, Less and Stylus files a stylesheet @imports (recording what they read in st).
+func (c *Compiler) urlPlugin(st *compileState) api.Plugin {
 	return api.Plugin{Name: "govite:css-url", Setup: func(pb api.PluginBuild) {
+		pb.OnLoad(api.OnLoadOptions{Filter: `\.(scss|sass|less|styl|stylus|sss)$`, Namespace: "file"}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
+			if c.Processor == nil {
+				return api.OnLoadResult{}, nil
+			}
+			data, err := os.ReadFile(args.Path)
+			if err != nil {
+				return api.OnLoadResult{}, err
+			}
+			s, err := c.Processor.Preprocess(Lang(args.Path), args.Path, string(data), false, c.Resolver)
+			if err != nil {
+				return api.OnLoadResult{}, err
+			}
+			st.add(s.Deps...)
+			loader := api.LoaderCSS
+			if IsModule(args.Path) {
+				loader = api.LoaderLocalCSS
+			}
+			return api.OnLoadResult{Contents: &s.CSS, Loader: loader, ResolveDir: filepath.Dir(args.Path)}, nil
+		})
 		pb.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
 			if _, ok := args.PluginData.(resolveMarker); ok {
 				return api.OnResolveResult{}, nil
@@ -291,12 +460,16 @@ func localNameRe(prefix string) *regexp.Regexp {
 }
 
 // stripLeadingComment removes the "/* path */" comments esbuild writes before each file's rules, which
-// would leak absolute paths into the output.
-func stripLeadingComment(css string) string {
+// would leak absolute paths into the output. keepLines leaves their lines empty instead, for a
+// source map of the output.
+func stripLeadingComment(css string, keepLines bool) string {
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(css, "\n") {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "/* ") && strings.HasSuffix(t, " */") && isPathComment(t) {
+			if keepLines && strings.HasSuffix(line, "\n") {
+				b.WriteString("\n")
+			}
 			continue
 		}
 		b.WriteString(line)

@@ -59,7 +59,7 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry) (*bun
 		srcs[id] = d.Src
 	}
 	meta := &metadata{Hash: o.hash, ConfigHash: o.cfgHash, LockfileHash: o.lockHash,
-		BrowserHash: optimizedBrowserHash(o.hash, srcs), Optimized: map[string]*depEntry{}, Chunks: map[string]string{}}
+		BrowserHash: o.browserHashOf(srcs), Optimized: map[string]*depEntry{}, Chunks: map[string]string{}}
 
 	if len(deps) > 0 {
 		opts := o.bundleOptions(deps, tmp)

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +108,9 @@ type Optimizer struct {
 	depsDir string
 
 	hash, lockHash, cfgHash string
+	// session is mixed into the browserHash of forced bundles (Vite's sessionTimestamp), so that
+	// browsers drop the copies of the deps they cached as immutable before --force.
+	session string
 
 	// runMu serializes bundle runs (Init's and the re-bundles).
 	runMu sync.Mutex
@@ -153,8 +157,12 @@ func New(opts Options) *Optimizer {
 	if opts.DepsDirName == "" {
 		opts.DepsDirName = "deps"
 	}
-	return &Optimizer{opts: opts, log: log, depsDir: filepath.Join(opts.CacheDir, opts.DepsDirName),
+	o := &Optimizer{opts: opts, log: log, depsDir: filepath.Join(opts.CacheDir, opts.DepsDirName),
 		discovered: map[string]*depEntry{}, idle: idle, meta: emptyMetadata(), scanned: make(chan struct{})}
+	if opts.Force {
+		o.session = strconv.FormatInt(time.Now().UnixNano(), 10)
+	}
+	return o
 }
 
 func emptyMetadata() *metadata {
@@ -343,9 +351,15 @@ func (o *Optimizer) publishScan(deps map[string]*depEntry) {
 	}
 	o.mu.Lock()
 	o.firstRun = first
-	o.browserHash = optimizedBrowserHash(o.hash, srcs)
+	o.browserHash = o.browserHashOf(srcs)
 	o.mu.Unlock()
 	o.markScanned()
+}
+
+// browserHashOf is the BrowserHash of a bundle of these dependencies (publishScan announces the one
+// bundle will write).
+func (o *Optimizer) browserHashOf(srcs map[string]string) string {
+	return optimizedBrowserHash(o.hash+o.session, srcs)
 }
 
 func (o *Optimizer) markScanned() { o.scanOnce.Do(func() { close(o.scanned) }) }

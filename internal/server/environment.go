@@ -19,6 +19,7 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/css"
+	"github.com/govite/govite/internal/glob"
 	"github.com/govite/govite/internal/optimizer"
 	"github.com/govite/govite/internal/plugin"
 	"github.com/govite/govite/internal/runner"
@@ -127,7 +128,8 @@ func newDevEnvironment(s *Server, o envOptions) (*DevEnvironment, error) {
 	info.Hot = e.hot
 	e.PluginContainer = plugin.NewForEnvironment(info, s.plugins)
 	e.steps = e.transformSteps()
-	e.cssc = &css.Compiler{Root: cfg.Root, Resolver: &devCSSResolver{e}, Key: func(abs string) string { return prettyPath(cfg.Root, abs) }, Errors: esbuildErrors}
+	e.cssc = &css.Compiler{Root: cfg.Root, Resolver: &devCSSResolver{e}, Key: func(abs string) string { return prettyPath(cfg.Root, abs) }, Errors: esbuildErrors,
+		Processor: s.cssProc, Sourcemap: cfg.CSS.DevSourcemap}
 	return e, nil
 }
 
@@ -231,6 +233,13 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 		}
 		out, outMap, inf, err := e.analyzeImports(ctx, m, code, mapJSON)
 		if err != nil {
+			if inf.unresolved {
+				// A file created later may satisfy the import: the watcher updates this module then
+				// (Vite's _hasResolveFailedErrorModules).
+				e.ModuleGraph.mu.Lock()
+				m.UnresolvedImports = true
+				e.ModuleGraph.mu.Unlock()
+			}
 			return nil, err
 		}
 		res.Code, res.Map, info = out, outMap, inf
@@ -354,6 +363,9 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 	if m.ID == "\x00"+modulePreloadPolyfillID+".js" {
 		return "", "js", nil, nil // the polyfill matters only in builds
 	}
+	if m.ID == glob.DynamicImportHelperID {
+		return glob.DynamicImportHelperCode, "js", nil, nil
+	}
 	if m.File == "" {
 		return "", "", nil, &httpError{404, fmt.Sprintf("no plugin loads the virtual module %q", strings.TrimPrefix(m.ID, "\x00"))}
 	}
@@ -381,6 +393,10 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 		if err := e.optimizer.Wait(ctx); err != nil {
 			return "", "", nil, err
 		}
+	}
+	// ?worker before ?url and ?inline: with it they mean the worker's URL and an inline worker.
+	if constructor, ok := workerQuery(query); ok {
+		return e.workerModule(m.File, query, constructor), "js", nil, nil
 	}
 	switch {
 	case hasQueryParam(query, "raw"):
@@ -435,7 +451,7 @@ func loaderFor(p string) string {
 		return "tsx"
 	case ".json":
 		return "json"
-	case ".css", ".pcss", ".postcss":
+	case ".css", ".pcss", ".postcss", ".scss", ".sass", ".less", ".styl", ".stylus", ".sss":
 		return "css"
 	}
 	return ""

@@ -2,13 +2,12 @@ package server
 
 import (
 	"fmt"
-	"io/fs"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/govite/govite/internal/glob"
 	"github.com/govite/govite/internal/jslex"
 	"github.com/govite/govite/internal/sourcemap"
 )
@@ -421,94 +420,9 @@ func (e *DevEnvironment) globKey(f, baseDir, importerDir string, opts globOption
 	return globFile{key: key, spec: spec}
 }
 
-// globFiles lists the files matching an absolute pattern ("/abs/src/**/*.ts"), skipping node_modules
-// and dot folders unless the pattern names them.
-func globFiles(root, pattern string) ([]string, error) {
-	pattern = filepath.ToSlash(pattern)
-	segs := strings.Split(pattern, "/")
-	static := []string{}
-	for _, s := range segs {
-		if strings.ContainsAny(s, "*?[{") {
-			break
-		}
-		static = append(static, s)
-	}
-	dir := strings.Join(static, "/")
-	if len(static) == len(segs) {
-		if fileExists(filepath.FromSlash(pattern)) {
-			return []string{filepath.FromSlash(pattern)}, nil
-		}
-		return nil, nil
-	}
-	if dir == "" {
-		dir = "/"
-	}
-	wantsNodeModules := strings.Contains(pattern, "node_modules")
-	var out []string
-	err := filepath.WalkDir(filepath.FromSlash(dir), func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != filepath.FromSlash(dir) && (name == "node_modules" && !wantsNodeModules || name == ".git") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if globMatch(pattern, filepath.ToSlash(p)) {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out, err
-}
+// globFiles lists the files matching an absolute pattern ("/abs/src/**/*.ts"); the build expands
+// dynamic imports with variables through the same package.
+func globFiles(root, pattern string) ([]string, error) { return glob.Files(root, pattern) }
 
 // globMatch matches a slash-separated path against a glob with *, **, ?, [...] and {a,b}.
-func globMatch(pattern, name string) bool {
-	for _, alt := range expandBraces(pattern) {
-		if matchSegments(strings.Split(alt, "/"), strings.Split(name, "/")) {
-			return true
-		}
-	}
-	return false
-}
-
-func matchSegments(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(name); i++ {
-				if matchSegments(pat[1:], name[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(name) == 0 {
-			return false
-		}
-		ok, err := path.Match(pat[0], name[0])
-		if err != nil || !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
-	}
-	return len(name) == 0
-}
-
-// expandBraces expands {a,b} alternatives (not nested).
-func expandBraces(p string) []string {
-	i := strings.IndexByte(p, '{')
-	if i < 0 {
-		return []string{p}
-	}
-	j := strings.IndexByte(p[i:], '}')
-	if j < 0 {
-		return []string{p}
-	}
-	var out []string
-	for _, alt := range strings.Split(p[i+1:i+j], ",") {
-		out = append(out, expandBraces(p[:i]+alt+p[i+j+1:])...)
-	}
-	return out
-}
+func globMatch(pattern, name string) bool { return glob.Match(pattern, name) }

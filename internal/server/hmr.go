@@ -21,6 +21,10 @@ type fileChange struct {
 // that accept the change, and sends one update, or a full reload when nothing accepts it.
 func (s *Server) handleFileChanges(changes []fileChange) {
 	cfg := s.Config
+	if cfg.Server.HMR.Disabled {
+		s.invalidateChangedFiles(changes) // server.hmr: false: no HMR handling, as in Vite
+		return
+	}
 	ts := time.Now().UnixMilli()
 	for _, ch := range changes {
 		if ch.File == cfg.ConfigFile || slices.Contains(cfg.ConfigFileDependencies, ch.File) || isEnvFile(cfg, ch.File) {
@@ -47,14 +51,21 @@ func (s *Server) handleFileChanges(changes []fileChange) {
 			for _, m := range env.hotUpdateModules(ch, ts) {
 				add(m)
 			}
-			if name == "client" && strings.HasSuffix(ch.File, ".html") && ch.Kind != "unlink" {
+			// A deleted page reloads too (Vite does): it then shows the 404 or the fallback.
+			if name == "client" && strings.HasSuffix(ch.File, ".html") {
 				if rel := prettyPath(cfg.Root, ch.File); !strings.HasPrefix(rel, "/") && !strings.HasPrefix(rel, "..") {
 					fullReload = "/" + rel
+					if cfg.Server.MiddlewareMode {
+						// The pages are the backend's: any of them may render this template.
+						fullReload = "*"
+					}
 				}
 			}
 			if ch.Kind == "add" || ch.Kind == "unlink" {
 				for _, m := range env.ModuleGraph.modules() {
-					if m.UnresolvedImports || globsMatch(m.Globs, ch.File) {
+					// A failed import may resolve once a file is created (Vite re-runs those modules on
+					// "create" only); a glob's set of files changes both ways.
+					if m.UnresolvedImports && ch.Kind == "add" || globsMatch(m.Globs, ch.File) {
 						add(m)
 					}
 				}
@@ -175,8 +186,9 @@ func propagateUpdate(node *ModuleNode, traversed map[*ModuleNode]bool, boundarie
 	if len(node.Importers) == 0 {
 		return true
 	}
-	// A JS module imported only by stylesheets cannot be updated by them.
-	if !isCSSPath(pathOf(node.URL)) {
+	// A JS module imported only by stylesheets cannot be updated by them. (A file a stylesheet was
+	// made from, an "asset" entry, is not imported: its change updates the stylesheets.)
+	if node.Type != "asset" && !isCSSPath(pathOf(node.URL)) {
 		onlyCSS := true
 		for imp := range node.Importers {
 			if !isCSSPath(pathOf(imp.URL)) {

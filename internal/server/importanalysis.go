@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/glob"
 	"github.com/govite/govite/internal/jslex"
 	"github.com/govite/govite/internal/optimizer"
 	"github.com/govite/govite/internal/sourcemap"
@@ -23,6 +24,16 @@ import (
 func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code string, mapJSON []byte) (string, []byte, moduleInfo, error) {
 	var info moduleInfo
 	var err error
+	// import(`./dir/${x}.js`) becomes an import.meta.glob lookup first, so the glob transform below
+	// expands it; new URL('./w.js', import.meta.url) gets its served URL.
+	if code, mapJSON, err = e.transformDynamicImportVars(m, code, mapJSON); err != nil {
+		return "", nil, info, err
+	}
+	if e.Consumer == "client" && jslex.MayHaveImportMetaURLs(code) {
+		if code, mapJSON, err = e.transformImportMetaURLs(m, code, mapJSON); err != nil {
+			return "", nil, info, err
+		}
+	}
 	if strings.Contains(code, "import.meta.glob") {
 		code, mapJSON, info.globs, err = e.transformGlobs(m, code, mapJSON)
 		if err != nil {
@@ -67,6 +78,7 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 			continue
 		}
 		if imp.SpecStart < 0 {
+			e.warnUnanalyzableImport(m, code, imp)
 			continue // import(expr): resolved by the browser at run time
 		}
 		spec := imp.Specifier
@@ -109,6 +121,7 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 		}
 	}
 	var prelude strings.Builder
+	prelude.WriteString(e.workerFilePrelude(m))
 	if hasEnv {
 		env, _ := json.Marshal(config.ImportMetaEnv(e.config, e.Consumer == "server"))
 		fmt.Fprintf(&prelude, "import.meta.env = %s;", env)
@@ -163,6 +176,8 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 		id = r.ID
 	case spec == modulePreloadPolyfillID:
 		id = "\x00" + modulePreloadPolyfillID + ".js"
+	case spec == glob.DynamicImportHelperID:
+		id = spec
 	case isBareImport(spec) && e.Consumer == "server" && e.externalized(spec, importerFile):
 		return nil, nil // the runner imports it itself (fetchModule externalizes it)
 	case isBareImport(spec):

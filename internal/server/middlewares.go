@@ -23,6 +23,7 @@ func (s *Server) middlewares() http.Handler {
 	cfg := s.Config
 	var h http.Handler = http.HandlerFunc(s.serve)
 	if len(cfg.Server.Proxy) > 0 {
+		s.warnProxyOptions()
 		h = guard.Proxy(cfg.Server.Proxy, s.logger, h)
 	}
 	inner := h
@@ -287,20 +288,10 @@ func (s *Server) sendError(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) clientSource() []byte {
 	hmr := s.Config.Server.HMR
 	return client.Source(client.Options{
-		Base: s.Config.Base, Token: s.token, Protocol: hmr.Protocol, Host: hmrHost(hmr.Host, hmr.Port),
-		ClientPort: hmr.ClientPort, Path: strings.TrimPrefix(hmr.Path, "/"), Overlay: hmr.Overlay == nil || *hmr.Overlay,
+		Base: s.Config.Base, Token: s.token, Protocol: hmr.Protocol, Host: hmr.Host,
+		ClientPort: hmrClientPort(hmr), Path: strings.TrimPrefix(hmr.Path, "/"), Overlay: hmr.Overlay == nil || *hmr.Overlay,
 		Timeout: hmr.Timeout, Mode: s.Config.Mode,
 	})
-}
-
-func hmrHost(host string, port int) string {
-	if host == "" {
-		return ""
-	}
-	if port != 0 {
-		return fmt.Sprintf("%s:%d", host, port)
-	}
-	return host
 }
 
 // defineJS is the config's define as the object /@vite/env applies to globalThis.

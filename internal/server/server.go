@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/css"
 	"github.com/govite/govite/internal/optimizer"
 	"github.com/govite/govite/internal/plugins/react"
 	"github.com/govite/govite/internal/server/guard"
@@ -59,6 +60,10 @@ type Server struct {
 	started   time.Time
 	httpSrv   *http.Server
 	listener  net.Listener
+	hmrPort   *hmrPortServer // server.hmr.port's own WebSocket server, when it has one
+	// cssProc runs the project's pre-processors and PostCSS in one Node worker for all environments,
+	// started by the first stylesheet that needs it.
+	cssProc *css.Processor
 
 	mu       sync.Mutex
 	htmlProx map[string]string // inline <script type=module> bodies by proxy id
@@ -80,6 +85,7 @@ func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server
 		s.logger = slog.Default()
 	}
 	s.token = newToken()
+	s.cssProc = css.NewProcessor(cfg, css.ProcessorOptions{})
 	s.plugins = devPlugins(cfg)
 	s.fs = &guard.FS{Root: cfg.Root, Strict: cfg.Server.FSStrict, Allow: cfg.Server.FSAllow, Deny: cfg.Server.FSDeny}
 	envs, err := s.environmentOptions()
@@ -94,6 +100,9 @@ func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server
 		}
 		s.Environments[o.name] = env
 	}
+	if c := s.Environments["client"]; c != nil && cfg.Server.HMR.Disabled {
+		c.hot.hmrDisabled = true // server.hmr: false
+	}
 	for _, name := range s.sortedEnvNames() {
 		env := s.Environments[name]
 		if env.Consumer == "client" && cfg.OptimizeDeps.Disabled {
@@ -107,13 +116,13 @@ func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server
 			return nil, err
 		}
 	}
-	w, err := newWatcher(s)
-	if err != nil {
-		s.logger.Warn("file watching is off: " + err.Error())
-	} else {
-		s.watcher = w
-	}
+	s.startWatcher()
 	s.handler = s.middlewares()
+	if cfg.Server.MiddlewareMode {
+		if err := s.listenHMRPort(nil); err != nil {
+			s.logger.Error(err.Error())
+		}
+	}
 	for _, env := range s.Environments {
 		if err := env.PluginContainer.BuildStart(); err != nil {
 			s.Close()
@@ -368,6 +377,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // serves in the background until Close. It fills ResolvedURLs.
 func (s *Server) Listen(ctx context.Context) error {
 	cfg := s.Config.Server
+	tlsCfg, tlsErr := TLSConfig(cfg.HTTPS, "server.https")
+	if tlsErr != nil {
+		return tlsErr
+	}
 	port := cfg.Port
 	var ln net.Listener
 	var err error
@@ -390,11 +403,14 @@ func (s *Server) Listen(ctx context.Context) error {
 	}
 	s.listener = ln
 	s.ResolvedURLs = resolveURLs(cfg.Host, ln.Addr().(*net.TCPAddr).Port, s.Config.Base)
+	if tlsCfg != nil {
+		s.ResolvedURLs = s.ResolvedURLs.withScheme("https")
+	}
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
 	if f := s.Config.Server.HotFile; f != "" {
 		origin := strings.TrimSuffix(s.origin, "/")
 		if origin == "" {
-			origin = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+			origin = fmt.Sprintf("%s://localhost:%d", scheme(tlsCfg), ln.Addr().(*net.TCPAddr).Port)
 		}
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err == nil {
 			err = os.WriteFile(f, []byte(origin+strings.TrimSuffix(s.Config.Base, "/")+"\n"), 0o644)
@@ -404,10 +420,13 @@ func (s *Server) Listen(ctx context.Context) error {
 		}
 	}
 	go func() {
-		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := serveOn(s.httpSrv, ln, tlsCfg); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logger.Error("dev server stopped: " + err.Error())
 		}
 	}()
+	if err := s.listenHMRPort(tlsCfg); err != nil {
+		s.logger.Error(err.Error()) // as in Vite, the dev server keeps running without the HMR socket
+	}
 	return nil
 }
 
@@ -470,6 +489,7 @@ func (s *Server) Close() error {
 	} else {
 		s.closeHot()
 	}
+	errs = append(errs, s.closeHMRPort())
 	if s.watcher != nil {
 		errs = append(errs, s.watcher.close())
 	}
@@ -492,6 +512,7 @@ func (s *Server) Close() error {
 		_ = env.PluginContainer.BuildEnd(nil)
 		env.close()
 	}
+	errs = append(errs, s.cssProc.Close())
 	return errors.Join(errs...)
 }
 

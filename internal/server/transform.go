@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/govite/govite/internal/build"
 	"github.com/govite/govite/internal/sourcemap"
@@ -232,21 +233,46 @@ func (e *DevEnvironment) jsonStep(m *ModuleNode, code, loader string) (string, s
 	return string(r.Code), "js", "", nil
 }
 
-// cssStep compiles a stylesheet: @import inlined, url()s pointing at served files, CSS-module classes
-// made local (Vite's vite:css).
+// cssStep compiles a stylesheet: pre-processor and PostCSS, @import inlined, url()s pointing at
+// served files, CSS-module classes made local (Vite's vite:css). With css.devSourcemap the CSS
+// carries its source map inline, as Vite serves it: sources relative to the stylesheet when it is
+// served as CSS, absolute inside the JS module that injects it.
 func (e *DevEnvironment) cssStep(m *ModuleNode, code, loader string) (string, string, string, error) {
 	if loader != "css" {
 		return code, loader, "", nil
 	}
-	file, _ := splitQuery(m.ID)
+	file, query := splitQuery(m.ID)
 	mod, err := e.cssc.Compile(file, code)
 	if err != nil {
-		return "", "", "", err
+		return "", "", "", e.cssError(err)
 	}
 	e.ModuleGraph.mu.Lock()
 	m.css = mod
 	e.ModuleGraph.mu.Unlock()
-	return mod.CSS, "css", "", nil
+	out := mod.CSS
+	// The map goes with styles the browser applies, not with ?inline strings or server code.
+	if len(mod.Map) > 0 && !hasQueryParam(query, "inline") && e.Consumer != "server" {
+		out = css.InlineMap(out, mod.Map, file, m.Type == "css")
+	}
+	return out, "css", "", nil
+}
+
+// cssError gives a stylesheet tool's error (Sass, Less, Stylus, PostCSS) the overlay's shape: the
+// file, line and column it points at and a code frame of that file.
+func (e *DevEnvironment) cssError(err error) error {
+	var ce *css.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	de := &DevError{Message: ce.Message, Plugin: ce.Plugin, ID: ce.File, Stack: ce.Stack}
+	if ce.File != "" && ce.Line > 0 {
+		col := max(ce.Column, 1)
+		de.Loc = &ErrorLoc{File: prettyPath(e.config.Root, ce.File), Line: ce.Line, Column: col}
+		if data, rerr := os.ReadFile(ce.File); rerr == nil {
+			de.Frame = codeFrame(string(data), ce.Line, col)
+		}
+	}
+	return de
 }
 
 // cssModuleJS is the JS module a stylesheet imported from JS is served as: it injects the CSS with the
@@ -287,8 +313,9 @@ func (e *DevEnvironment) localsConvention() string {
 	return ""
 }
 
-// cssImportNodes are the stylesheets a stylesheet inlined with @import: a change to one of them
-// updates the importer.
+// cssImportNodes are the files a stylesheet was made from: the stylesheets it inlined with @import,
+// and the other files its pre-processor and PostCSS read (Sass partials, Tailwind's config and
+// content files). A change to one of them updates the stylesheet.
 func (e *DevEnvironment) cssImportNodes(m *ModuleNode) []*ModuleNode {
 	e.ModuleGraph.mu.Lock()
 	mod := m.css
@@ -301,7 +328,32 @@ func (e *DevEnvironment) cssImportNodes(m *ModuleNode) []*ModuleNode {
 		out = append(out, e.ModuleGraph.ensure(e.urlFromID(f), f, f))
 		e.server.watchFile(f)
 	}
+	for _, f := range mod.Deps {
+		out = append(out, e.ModuleGraph.fileOnlyEntry(f))
+		e.server.watchFile(f)
+	}
 	return out
+}
+
+// fileOnlyEntry is the graph's node for a file a stylesheet was made from (Vite's
+// createFileOnlyEntry): an "asset" node known by its file only, apart from any module served from the
+// same file. A Tailwind content file is also a JS module that accepts its own updates; its own node
+// would stop the update there, while this one carries it to the stylesheet. No URL leads to it.
+func (g *ModuleGraph) fileOnlyEntry(file string) *ModuleNode {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for m := range g.byFile[file] {
+		if m.Type == "asset" {
+			return m
+		}
+	}
+	m := newModuleNode(fsPrefix+strings.TrimPrefix(filepath.ToSlash(file), "/"), "", file)
+	m.Type = "asset"
+	if g.byFile[file] == nil {
+		g.byFile[file] = map[*ModuleNode]bool{}
+	}
+	g.byFile[file][m] = true
+	return m
 }
 
 // devCSSResolver maps the references in stylesheets to served URLs.

@@ -21,19 +21,31 @@ type watcher struct {
 	s  *Server
 	fw *fsnotify.Watcher
 
+	// user holds server.watch.ignored; poll is set in polling mode (server.watch.usePolling), where fw
+	// is nil.
+	user *watchIgnorer
+	poll *poller
+
 	mu      sync.Mutex
 	dirs    map[string]bool
+	files   map[string]bool   // the files of the watched folders (watchfiles.go)
 	pending map[string]string // file -> kind
 	timer   *time.Timer
 	done    chan struct{}
 }
 
 func newWatcher(s *Server) (*watcher, error) {
-	fw, err := fsnotify.NewWatcher()
-	if err != nil {
-		return nil, err
+	w := &watcher{s: s, dirs: map[string]bool{}, pending: map[string]string{}, done: make(chan struct{}),
+		user: newWatchIgnorer(s.Config.Server.Watch.Ignored, func(msg string) { s.logger.Warn(msg) })}
+	if poll, interval, binaryInterval := pollSettings(s.Config.Server.Watch); poll {
+		w.poll = newPoller(w, interval, binaryInterval)
+	} else {
+		fw, err := fsnotify.NewWatcher()
+		if err != nil {
+			return nil, err
+		}
+		w.fw = fw
 	}
-	w := &watcher{s: s, fw: fw, dirs: map[string]bool{}, pending: map[string]string{}, done: make(chan struct{})}
 	w.addTree(s.Config.Root)
 	if s.Config.PublicDir != "" && !strings.HasPrefix(s.Config.PublicDir, s.Config.Root) {
 		w.addTree(s.Config.PublicDir)
@@ -41,17 +53,21 @@ func newWatcher(s *Server) (*watcher, error) {
 	if s.Config.EnvDir != "" {
 		w.addDir(s.Config.EnvDir)
 	}
-	go w.loop()
+	if w.poll != nil {
+		go w.poll.run(w.done)
+	} else {
+		go w.loop()
+	}
 	return w, nil
 }
 
 // ignored are folders whose changes never matter to the dev server.
 func (w *watcher) ignored(dir string) bool {
 	base := filepath.Base(dir)
-	if base == "node_modules" || base == ".git" || dir == w.s.Config.CacheDir || dir == w.s.Config.Build.OutDir {
+	if base == "node_modules" || base == ".git" || base == "test-results" || dir == w.s.Config.CacheDir || dir == w.s.Config.Build.OutDir {
 		return true
 	}
-	return false
+	return w.userIgnored(dir)
 }
 
 func (w *watcher) addTree(root string) {
@@ -75,9 +91,15 @@ func (w *watcher) addDir(dir string) {
 	}
 	w.dirs[dir] = true
 	w.mu.Unlock()
+	if w.poll != nil {
+		w.poll.add(dir)
+		return
+	}
 	if err := w.fw.Add(dir); err != nil {
 		w.s.logger.Debug("cannot watch "+dir, "err", err)
+		return
 	}
+	w.rememberFiles(dir)
 }
 
 // ensure watches the folder of a file served from outside the watched folders (linked packages,
@@ -131,8 +153,12 @@ func (w *watcher) event(ev fsnotify.Event) {
 			return
 		}
 		kind = "add"
+		if w.fileCreated(p) {
+			kind = "change" // renamed over a file that exists: an editor's atomic save
+		}
 	case ev.Op.Has(fsnotify.Remove), ev.Op.Has(fsnotify.Rename):
 		kind = "unlink"
+		w.fileRemoved(p)
 	case ev.Op.Has(fsnotify.Write):
 	default:
 		return // chmod
@@ -141,6 +167,9 @@ func (w *watcher) event(ev fsnotify.Event) {
 }
 
 func (w *watcher) queue(p, kind string) {
+	if w.userIgnored(p) {
+		return
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if prev, ok := w.pending[p]; ok {
@@ -150,6 +179,10 @@ func (w *watcher) queue(p, kind string) {
 			kind = "change"
 		case prev == "add" && kind == "change":
 			kind = "add"
+		case prev == "add" && kind == "unlink":
+			// Created and deleted within the batch (an editor's temporary file): nothing to report.
+			delete(w.pending, p)
+			return
 		}
 	}
 	w.pending[p] = kind
@@ -185,5 +218,8 @@ func (w *watcher) flush() {
 
 func (w *watcher) close() error {
 	close(w.done)
+	if w.fw == nil {
+		return nil
+	}
 	return w.fw.Close()
 }

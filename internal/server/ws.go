@@ -45,6 +45,9 @@ type hotChannel struct {
 	// pending holds an error sent while no client was connected, for the next one that connects (Vite
 	// does this so a page reloaded onto a broken module still shows the overlay).
 	pending map[string]any
+	// hmrDisabled (server.hmr: false, client channel) drops update, full-reload and prune payloads, as
+	// Vite's channel does; connected, custom and error payloads still go out.
+	hmrDisabled bool
 }
 
 // hotClient is one connected runtime. send must not block: a client that does not keep up loses
@@ -180,6 +183,12 @@ func (h *hotChannel) Send(event string, data any) {
 // SendPayload sends payload to every client. An error sent while no client is connected waits for
 // the next one.
 func (h *hotChannel) SendPayload(payload map[string]any) {
+	if h.hmrDisabled {
+		switch payload["type"] {
+		case "update", "full-reload", "prune":
+			return
+		}
+	}
 	h.mu.Lock()
 	if len(h.clients) == 0 && payload["type"] == "error" {
 		h.pending = payload

@@ -41,10 +41,13 @@ class Dirent {
   isCharacterDevice() { return false; }
 }
 
-// Without Buffer, file contents are always returned as strings; JSON.parse and string methods work the
-// same on them.
-export function readFileSync(p) {
-  return host.readFile(toPath(p));
+// As in Node, a Buffer without an encoding (so binary files keep their bytes; JSON.parse and string
+// concatenation decode it as UTF-8), a string with one.
+export function readFileSync(p, options) {
+  const encoding = typeof options === 'string' ? options : options && options.encoding;
+  if (!encoding) return Buffer.from(host.readFileBytes(toPath(p)));
+  if (/^utf-?8$/i.test(encoding)) return host.readFile(toPath(p));
+  return Buffer.from(host.readFileBytes(toPath(p))).toString(encoding);
 }
 
 export function existsSync(p) {

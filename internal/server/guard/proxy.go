@@ -23,7 +23,8 @@ import (
 // rule with WS set or a ws:// / wss:// target (as in Vite); other upgrades go on to next (the HMR
 // socket, say). ChangeOrigin sends the target's host as Host (the original Host is kept otherwise),
 // Rewrite changes the URL sent (the target's path is prefixed), Headers are added, and Secure=false
-// skips TLS certificate verification. A target that cannot be reached answers 502 with a message naming
+// skips TLS certificate verification. Bypass, XFwd, the Location and cookie rewrites and the timeouts
+// are in proxy_options.go. A target that cannot be reached answers 502 with a message naming
 // it; the error is logged through logger (slog.Default() when nil).
 func Proxy(rules []config.ProxyRule, logger *slog.Logger, next http.Handler) http.Handler {
 	if logger == nil {
@@ -48,7 +49,7 @@ func Proxy(rules []config.ProxyRule, logger *slog.Logger, next http.Handler) htt
 			if !p.match(uri) || upgrade && !p.ws {
 				continue
 			}
-			p.serve(w, r, uri)
+			p.handle(w, r, uri, next, logger)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -143,6 +144,7 @@ func newProxyRule(r config.ProxyRule, logger *slog.Logger) (*proxyRule, error) {
 			fmt.Fprintf(w, "http proxy error: %s could not be proxied to %s: %v\n", uri, r.Target, err)
 		},
 	}
+	applyProxyOptions(p, tr)
 	return p, nil
 }
 

@@ -53,3 +53,15 @@ func Vite8Modules(t testing.TB) string {
 	Require(t, err == nil, dir+" is missing: run `cd e2e/vite8 && npm ci` (scripts/test does it)")
 	return dir
 }
+
+// CSSToolsModules returns e2e/css-tools/node_modules (Sass, Less, Stylus, PostCSS, Autoprefixer,
+// Tailwind CSS v3), which scripts/test installs with npm ci; it skips (fails on CI) when that was not
+// done or node is missing, as the stylesheet worker needs both.
+func CSSToolsModules(t testing.TB) string {
+	t.Helper()
+	Node(t)
+	dir := filepath.Join(RepoRoot(), "e2e", "css-tools", "node_modules")
+	_, err := os.Stat(filepath.Join(dir, "sass", "package.json"))
+	Require(t, err == nil, dir+" is missing: run `cd e2e/css-tools && npm ci` (scripts/test does it)")
+	return dir
+}
