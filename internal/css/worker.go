@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/govite/govite/client"
+	"github.com/govite/govite/internal/nodeproc"
 )
 
 // worker is one Node process running client/css-worker.mjs. It talks over two pipes, as govite's
@@ -59,28 +60,14 @@ type workerError struct {
 
 // startWorker starts Node in root with the worker script. node is the binary ("" looks on PATH).
 func startWorker(node, root string, env []string, stderr io.Writer) (*worker, error) {
-	if node == "" {
-		p, err := exec.LookPath("node")
-		if err != nil {
-			return nil, errors.New("compiling this stylesheet needs Node.js (for the project's Sass, Less, Stylus or PostCSS packages), but node is not on PATH; install Node.js 20 or later")
-		}
-		node = p
-	}
-	inR, inW, err := os.Pipe() // govite -> node (fd 3)
+	node, err := nodeproc.Find(node, "compiling this stylesheet needs Node.js (for the project's Sass, Less, Stylus or PostCSS packages), but node is not on PATH; install Node.js 20 or later")
 	if err != nil {
-		return nil, err
-	}
-	outR, outW, err := os.Pipe() // node -> govite (fd 4)
-	if err != nil {
-		inR.Close()
-		inW.Close()
 		return nil, err
 	}
 	tail := &tailBuffer{max: 8 << 10}
 	cmd := exec.Command(node, "--input-type=module", "--eval", client.CSSWorkerSource())
 	cmd.Dir = root
 	cmd.Env = env
-	cmd.ExtraFiles = []*os.File{inR, outW}
 	if stderr == nil {
 		stderr = os.Stderr
 	}
@@ -88,16 +75,11 @@ func startWorker(node, root string, env []string, stderr io.Writer) (*worker, er
 	// the tail is kept to explain a crash.
 	cmd.Stdout = stderr
 	cmd.Stderr = io.MultiWriter(stderr, tail)
-	if err := cmd.Start(); err != nil {
-		inR.Close()
-		inW.Close()
-		outR.Close()
-		outW.Close()
-		return nil, fmt.Errorf("starting the stylesheet worker (%s): %w", node, err)
+	toNode, fromNode, err := nodeproc.Start(cmd, "the stylesheet worker")
+	if err != nil {
+		return nil, err
 	}
-	inR.Close()
-	outW.Close()
-	w := &worker{cmd: cmd, toNode: inW, pending: map[int]*pendingRequest{}, exited: make(chan struct{}), stderr: tail}
+	w := &worker{cmd: cmd, toNode: toNode, pending: map[int]*pendingRequest{}, exited: make(chan struct{}), stderr: tail}
 	go func() {
 		err := cmd.Wait()
 		w.mu.Lock()
@@ -110,7 +92,7 @@ func startWorker(node, root string, env []string, stderr io.Writer) (*worker, er
 		}
 		close(w.exited)
 	}()
-	go w.readLoop(outR)
+	go w.readLoop(fromNode)
 	return w, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/govite/govite/client"
+	"github.com/govite/govite/internal/nodeproc"
 )
 
 // NodeOptions configure a Node runner.
@@ -59,13 +60,9 @@ type callResult struct {
 
 // StartNode starts a Node runner for host. The process lives until Close.
 func StartNode(ctx context.Context, host Host, opts NodeOptions) (*NodeRunner, error) {
-	node := opts.Node
-	if node == "" {
-		p, err := exec.LookPath("node")
-		if err != nil {
-			return nil, errors.New("the Node runner needs node on PATH (Node.js 20 or later); install it, or let the environment run on the embedded engine")
-		}
-		node = p
+	node, err := nodeproc.Find(opts.Node, "the Node runner needs node on PATH (Node.js 20 or later); install it, or let the environment run on the embedded engine")
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("node runner: %w", err)
@@ -79,19 +76,8 @@ func StartNode(ctx context.Context, host Host, opts NodeOptions) (*NodeRunner, e
 	if err := writeIfChanged(filepath.Join(opts.Dir, "package.json"), `{"type":"module"}`+"\n"); err != nil {
 		return nil, fmt.Errorf("node runner: %w", err)
 	}
-	inR, inW, err := os.Pipe() // govite -> node (fd 3)
-	if err != nil {
-		return nil, err
-	}
-	outR, outW, err := os.Pipe() // node -> govite (fd 4)
-	if err != nil {
-		inR.Close()
-		inW.Close()
-		return nil, err
-	}
 	cmd := exec.CommandContext(context.WithoutCancel(ctx), node, filepath.Join(opts.Dir, "node-runner.mjs"))
 	cmd.Dir = opts.Dir
-	cmd.ExtraFiles = []*os.File{inR, outW}
 	cmd.Stdout, cmd.Stderr = opts.Stdout, opts.Stderr
 	if cmd.Stdout == nil {
 		cmd.Stdout = os.Stdout
@@ -99,20 +85,15 @@ func StartNode(ctx context.Context, host Host, opts NodeOptions) (*NodeRunner, e
 	if cmd.Stderr == nil {
 		cmd.Stderr = os.Stderr
 	}
-	if err := cmd.Start(); err != nil {
-		inR.Close()
-		inW.Close()
-		outR.Close()
-		outW.Close()
-		return nil, fmt.Errorf("starting the Node runner: %w", err)
+	toNode, fromNode, err := nodeproc.Start(cmd, "the Node runner")
+	if err != nil {
+		return nil, err
 	}
-	inR.Close()
-	outW.Close()
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	r := &NodeRunner{cmd: cmd, toNode: inW, log: log, calls: map[string]chan callResult{}, exited: make(chan struct{})}
+	r := &NodeRunner{cmd: cmd, toNode: toNode, log: log, calls: map[string]chan callResult{}, exited: make(chan struct{})}
 	r.receive, r.disconnect = host.Connect(r.send)
 	go func() {
 		err := cmd.Wait()
@@ -126,7 +107,7 @@ func StartNode(ctx context.Context, host Host, opts NodeOptions) (*NodeRunner, e
 		}
 		close(r.exited)
 	}()
-	go r.readLoop(outR)
+	go r.readLoop(fromNode)
 	return r, nil
 }
 
