@@ -10,28 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// syncWriter is an output the preview goroutine writes while the test reads it.
-type syncWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
 
 // `govite preview` with @vitejs/plugin-basic-ssl: the banner shows https://, and the build is served
 // over HTTP/2 with the plugin's certificate (cached where Vite's plugin caches it).
@@ -59,7 +40,7 @@ export default { plugins: [basicSsl()] }`,
 	ln.Close()
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncWriter
+	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"preview", root, "--port", fmt.Sprint(port), "--strictPort"}, &stdout, &stderr)
