@@ -186,7 +186,10 @@ func (b *builder) collectChunks(res api.BuildResult, meta *metafile) ([]*chunk, 
 			case "import-statement":
 				c.imports = append(c.imports, target)
 			case "dynamic-import":
-				c.dynImports = append(c.dynImports, target)
+				// Two import() calls of one file (two globs matching it, say) are one entry, as in Vite.
+				if !slices.Contains(c.dynImports, target) {
+					c.dynImports = append(c.dynImports, target)
+				}
 			}
 		}
 		// esbuild lists a chunk's static imports in the order of the import statements it wrote.

@@ -301,7 +301,11 @@ func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: filepath.Dir(e.Path)}, nil
 	case nsProxy:
 		e, idx := b.htmlProxy(args.Path)
-		code, _, err := b.transformImportForms(e.html.inlineScripts[idx], e.Path, nsProxy+":"+args.Path, api.LoaderJS)
+		code, _, errs := b.transformGlobs(e.html.inlineScripts[idx], e.Path, api.LoaderJS)
+		if len(errs) > 0 {
+			return api.OnLoadResult{Errors: errs}, nil
+		}
+		code, _, err := b.transformImportForms(code, e.Path, nsProxy+":"+args.Path, api.LoaderJS)
 		if err != nil {
 			return api.OnLoadResult{}, err
 		}
@@ -440,6 +444,10 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		loader = api.LoaderJS
 	}
 	if loader != api.LoaderJSON {
+		var errs []api.Message
+		if code, loader, errs = b.transformGlobs(code, abs, loader); len(errs) > 0 {
+			return api.OnLoadResult{Errors: errs}, nil
+		}
 		var err error
 		if code, loader, err = b.transformImportForms(code, abs, b.moduleKeyOf(abs, query), loader); err != nil {
 			return api.OnLoadResult{}, err
