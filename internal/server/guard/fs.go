@@ -3,6 +3,7 @@ package guard
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -37,6 +38,10 @@ type FS struct {
 type denyPattern struct {
 	pattern string
 	res     []*regexp.Regexp
+	// base is set for a pattern without "/" (".env", "*.{crt,pem}"): it matches the last segment of a
+	// path at any depth, so res match the base name only, not a "**/" regexp over the whole path
+	// (which backtracks over every directory of every request's path).
+	base bool
 }
 
 // NewFS returns the FS of a resolved server config.
@@ -46,12 +51,8 @@ func NewFS(root string, s config.ResolvedServerOptions) *FS {
 
 func (f *FS) init() {
 	for _, p := range f.Deny {
-		dp := denyPattern{pattern: p}
-		g := p
-		if !strings.Contains(g, "/") {
-			g = "**/" + g
-		}
-		for _, e := range expandBraces(g) {
+		dp := denyPattern{pattern: p, base: !strings.Contains(p, "/")}
+		for _, e := range expandBraces(p) {
 			if re, err := regexp.Compile("(?is)" + config.GlobToRegexp(e)); err == nil {
 				dp.res = append(dp.res, re)
 			}
@@ -127,6 +128,9 @@ func (f *FS) outside(requested string) error {
 func (d denyPattern) match(p string) bool {
 	if p == "" {
 		return false
+	}
+	if d.base {
+		p = path.Base(p)
 	}
 	for _, re := range d.res {
 		if re.MatchString(p) {
