@@ -1068,3 +1068,47 @@ func runModules(t *testing.T, o *Optimizer, code string, globals map[string]stri
 	}
 	return vm.Get("result").Export()
 }
+
+// The scan crawls in rounds of at most scanBatch files, each file read in exactly one round: the
+// syntax trees esbuild keeps are those of one round, not of the whole project.
+func TestScanReadsEachFileOnceInBoundedRounds(t *testing.T) {
+	extra := map[string]string{
+		"src/main.tsx":   `import "./a.ts"; import "./b.ts"; import("./lazy.tsx"); import { hello } from "cjs-pkg"; console.log(hello)`,
+		"src/a.ts":       `import "./c.ts"; import "./shared.ts"; import { a } from "lib-a"; console.log(a)`,
+		"src/b.ts":       `import "./c.ts"; import "./shared.ts";`,
+		"src/c.ts":       `import "./d.ts"; import "./a.ts";`, // a cycle back to a
+		"src/d.ts":       `import { late } from "late-pkg"; console.log(late)`,
+		"src/shared.ts":  `import { b } from "lib-b"; console.log(b)`,
+		"src/lazy.tsx":   `export default () => <p>{import.meta.glob("./pages/*.ts", { eager: true }) && null}</p>`,
+		"src/pages/p.ts": `import { dyn } from "dyn-pkg"; console.log(dyn)`,
+	}
+	root := fakeProject(t, extra)
+	old := scanBatch
+	scanBatch = 2
+	var rounds [][]string
+	testHookScanRound = func(e []string) { rounds = append(rounds, append([]string(nil), e...)) }
+	t.Cleanup(func() { scanBatch, testHookScanRound = old, nil })
+
+	o, logs := newOpt(t, root, nil)
+	if err := o.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := "cjs-pkg,dyn-pkg,inline-dep,late-pkg,lib-a,lib-b,react/jsx-dev-runtime"
+	if got := strings.Join(depIDs(o), ","); got != want {
+		t.Errorf("deps = %s\nwant %s\n%s", got, want, logs)
+	}
+	read := map[string]int{}
+	for _, r := range rounds {
+		if len(r) > 2 {
+			t.Errorf("a round read %d files (at most 2): %v", len(r), r)
+		}
+		for _, f := range r {
+			read[filepath.ToSlash(strings.TrimPrefix(f, root+string(filepath.Separator)))]++
+		}
+	}
+	for _, f := range []string{"index.html", "src/main.tsx", "src/a.ts", "src/b.ts", "src/c.ts", "src/d.ts", "src/shared.ts", "src/lazy.tsx", "src/pages/p.ts"} {
+		if read[f] != 1 {
+			t.Errorf("%s read %d times, want once (rounds %v)", f, read[f], rounds)
+		}
+	}
+}

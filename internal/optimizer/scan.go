@@ -78,20 +78,37 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 		}
 		return res
 	}
-	var eps []api.EntryPoint
-	for i, e := range entries {
-		eps = append(eps, api.EntryPoint{InputPath: e, OutputPath: "e" + strconv.Itoa(i)})
-	}
-
 	var mu sync.Mutex
 	scripts := map[string]scanScript{}
+	// The crawl goes in rounds: a round is one esbuild build whose entry points are files no round
+	// has read yet, and the project files they import are left external and queued for a later
+	// round. esbuild keeps the syntax tree of every file of a build until the build ends; crawling
+	// the whole project in one build made the scan the dev server's peak of memory (for a
+	// 1000-file app, a hundred MB of trees only to learn the imports). Each file is still parsed
+	// once, and at most scanBatch trees are alive at a time.
+	queued := map[string]bool{}
+	var next []string
+	for _, e := range entries {
+		queued[e] = true
+	}
 
-	// external leaves an import alone (entries never get here: they are crawled).
+	// external leaves an import alone.
 	external := func(path string) (api.OnResolveResult, error) {
 		return api.OnResolveResult{Path: path, External: true}, nil
 	}
-	// crawl returns the result that makes esbuild read a project file.
+	// crawl queues a project file for a later round.
 	crawl := func(p string) (api.OnResolveResult, error) {
+		mu.Lock()
+		if !queued[p] {
+			queued[p] = true
+			next = append(next, p)
+		}
+		mu.Unlock()
+		return external(p)
+	}
+	// read is an entry point of this round: esbuild reads it (an HTML-like file as the JS module
+	// that stands for it).
+	read := func(p string) (api.OnResolveResult, error) {
 		if htmlTypesRE.MatchString(p) {
 			return api.OnResolveResult{Path: p, Namespace: nsScanHTML}, nil
 		}
@@ -116,7 +133,7 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 			resolveDir = o.opts.Root
 		}
 		if args.Kind == api.ResolveEntryPoint {
-			return crawl(id)
+			return read(id)
 		}
 		if externalURLRE.MatchString(id) || dataURLRE.MatchString(id) {
 			return api.OnResolveResult{Path: id, External: true}, nil
@@ -240,28 +257,45 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 	}}
 
 	opts := o.baseOptions()
-	opts.EntryPointsAdvanced = eps
 	opts.Bundle = true
 	opts.Write = false
 	opts.Format = api.FormatESModule
-	// With splitting off, esbuild links every entry point on its own copy of the module graph; a
-	// server environment scans every script of the project as an entry, so that is n copies of an
-	// n-file graph (hundreds of MB for a 1000-file app). Split, the graph is linked once.
+	// The entry points of a round import each other only through inline <script>s; split, what
+	// they share is linked once.
 	opts.Splitting = true
 	opts.Outdir = filepath.Join(o.opts.CacheDir, ".scan")
 	opts.Plugins = []api.Plugin{plugin}
 	opts.JSX, opts.JSXDev = o.jsx()
 	opts.JSXImportSource = o.opts.JSXImportSource
 	opts.Define = o.defines()
-	result := api.Build(opts)
-	for _, m := range result.Errors {
-		o.log.Warn("dependency scan: " + formatMessage(o.opts.Root, m))
-	}
-	if err := ctx.Err(); err != nil {
-		return res
+	for queue := entries; len(queue) > 0 && ctx.Err() == nil; {
+		batch := queue[:min(len(queue), scanBatch)]
+		queue = queue[len(batch):]
+		if testHookScanRound != nil {
+			testHookScanRound(batch)
+		}
+		opts.EntryPointsAdvanced = make([]api.EntryPoint, len(batch))
+		for i, e := range batch {
+			opts.EntryPointsAdvanced[i] = api.EntryPoint{InputPath: e, OutputPath: "e" + strconv.Itoa(i)}
+		}
+		result := api.Build(opts)
+		for _, m := range result.Errors {
+			o.log.Warn("dependency scan: " + formatMessage(o.opts.Root, m))
+		}
+		mu.Lock()
+		queue = append(queue, next...)
+		next = nil
+		mu.Unlock()
 	}
 	return res
 }
+
+// scanBatch is the most files one round of the scan reads: enough for esbuild to keep the cores
+// busy, few enough that their syntax trees stay a few MB.
+var scanBatch = 128
+
+// testHookScanRound, set by tests, sees the entry points of each round of the scan.
+var testHookScanRound func(entries []string)
 
 func (o *Optimizer) jsx() (api.JSX, bool) {
 	switch o.opts.JSX {
