@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/govite/govite/client"
@@ -87,13 +89,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	switch p {
 	case clientPath:
-		s.serveBytes(w, r, "text/javascript", s.clientSource())
+		s.serveBody(w, r, "text/javascript", string(s.clientSource()))
 		return
 	case envPath:
-		s.serveBytes(w, r, "text/javascript", client.EnvSource(s.defineJS()))
+		s.serveBody(w, r, "text/javascript", string(client.EnvSource(s.defineJS())))
 		return
 	case reactRefreshPath:
-		s.serveBytes(w, r, "text/javascript", react.RuntimeSource())
+		s.serveBody(w, r, "text/javascript", string(react.RuntimeSource()))
 		return
 	}
 
@@ -218,7 +220,7 @@ func (s *Server) serveHTML(w http.ResponseWriter, r *http.Request, urlPath, file
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
-	s.serveBytes(w, r, "text/html; charset=utf-8", []byte(html))
+	s.serveBody(w, r, "text/html; charset=utf-8", html)
 }
 
 func (s *Server) serveModule(w http.ResponseWriter, r *http.Request, res *TransformResult, immutable bool) {
@@ -232,11 +234,14 @@ func (s *Server) serveModule(w http.ResponseWriter, r *http.Request, res *Transf
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	s.serveBytes(w, r, res.ContentType, []byte(res.Code))
+	s.serveBody(w, r, res.ContentType, res.Code)
 }
 
-func (s *Server) serveBytes(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+// serveBody answers with body. The length goes in Content-Length, as Vite sends it: without it,
+// net/http sends a body over its 2 KB buffer chunked.
+func (s *Server) serveBody(w http.ResponseWriter, r *http.Request, contentType string, body string) {
 	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	if w.Header().Get("Cache-Control") == "" {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
@@ -244,7 +249,7 @@ func (s *Server) serveBytes(w http.ResponseWriter, r *http.Request, contentType 
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	_, _ = w.Write(body)
+	_, _ = io.WriteString(w, body)
 }
 
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f string) {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,7 @@ func TestServesTransformedModules(t *testing.T) {
 <script type="module" src="/src/main.ts"></script></body></html>`,
 		"src/main.ts":         "import './style.css'\nimport cls from './card.module.css'\nimport data from './data.json'\nimport logo from './logo.png'\nimport raw from './text.txt?raw'\nimport { helper } from './helper'\nconst n: number = 1\nconsole.log(n, cls, data, logo, raw, helper, import.meta.env.MODE)\n",
 		"src/helper.ts":       "export const helper = 'h'\n",
+		"src/big.js":          "export default " + strconv.Quote(strings.Repeat("big ", 1500)) + "\n",
 		"src/inline.js":       "export default 1\n",
 		"src/style.css":       "@import './base.css';\nbody { background: url(./logo.png) }\n",
 		"src/base.css":        "html { color: red }\n",
@@ -106,6 +108,12 @@ func TestServesTransformedModules(t *testing.T) {
 	}
 	mustContain(t, "main.ts", body, `import "/src/style.css"`, `from "/src/card.module.css"`, `from "/src/data.json?import"`,
 		`from "/src/logo.png?import"`, `from "/src/text.txt?import&raw"`, `from "/src/helper.ts"`, `const n = 1`, `import.meta.env = {`, "sourceMappingURL=data:application/json;base64,")
+
+	// The length is sent, not a chunked body (which net/http sends for a body over its 2 KB buffer).
+	_, big, bigHdr := get(t, ts, "/src/big.js")
+	if cl := bigHdr.Get("Content-Length"); len(big) < 4096 || cl != strconv.Itoa(len(big)) {
+		t.Errorf("big.js: %d bytes, Content-Length %q", len(big), cl)
+	}
 
 	// ETag and 304.
 	req, _ := http.NewRequest("GET", ts.URL+"/src/main.ts", nil)
