@@ -333,28 +333,38 @@ func TestBurstOfSavesGivesOneUpdate(t *testing.T) {
 	s, ts := newServerWith(t, root, false, Options{}, nil)
 	getOK(t, ts, "/src/self.js")
 	getOK(t, ts, "/src/other.js")
-	c := hmrClient(t, s, ts)
-	start := time.Now()
-	last, maxGap := start, time.Duration(0)
-	for i := range 5 {
-		name := "src/self.js"
-		if i%2 == 1 {
-			name = "src/other.js"
+	var c *websocket.Conn
+	var msg map[string]any
+	var took time.Duration
+	for attempt := 1; ; attempt++ {
+		c = hmrClient(t, s, ts)
+		start := time.Now()
+		last, maxGap := start, time.Duration(0)
+		for i := range 5 {
+			name := "src/self.js"
+			if i%2 == 1 {
+				name = "src/other.js"
+			}
+			if err := os.WriteFile(filepath.Join(root, name), fmt.Appendf(nil, "export const x = %d\nimport.meta.hot.accept()\n", i+1), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			maxGap = max(maxGap, time.Since(last))
+			last = time.Now()
+			time.Sleep(time.Millisecond)
 		}
-		if err := os.WriteFile(filepath.Join(root, name), fmt.Appendf(nil, "export const x = %d\nimport.meta.hot.accept()\n", i+1), 0o644); err != nil {
-			t.Fatal(err)
+		took = time.Since(start)
+		msg = nextPayload(t, c)
+		if maxGap < debounce/2 {
+			break
 		}
-		maxGap = max(maxGap, time.Since(last))
-		last = time.Now()
-		time.Sleep(4 * time.Millisecond)
+		// The machine stalled between two saves for about as long as the watcher waits: that may be
+		// two bursts, for which two updates are right. Let them pass and save again, to a new client.
+		time.Sleep(300 * time.Millisecond)
+		c.CloseNow()
+		if attempt == 5 {
+			t.Fatalf("five attempts had a save take %v or more (the watcher's debounce is %v): the machine is too loaded to test a burst", maxGap, debounce)
+		}
 	}
-	took := time.Since(start)
-	if maxGap >= debounce {
-		// The machine stalled between two saves for longer than the watcher waits: they are two
-		// bursts, and two updates are right.
-		t.Skipf("a save took %v (the watcher's debounce is %v): not a burst", maxGap, debounce)
-	}
-	msg := nextPayload(t, c)
 	ups, _ := msg["updates"].([]any)
 	if msg["type"] != "update" || len(ups) != 2 {
 		t.Fatalf("a burst of saves (%v): %v, want one update of both modules", took, msg)
