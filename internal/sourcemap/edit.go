@@ -4,6 +4,7 @@
 package sourcemap
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -39,16 +40,9 @@ func Apply(code string, mapJSON []byte, edits []Edit) (string, []byte, error) {
 	if len(mapJSON) == 0 {
 		return b.String(), nil, nil
 	}
-	var m map[string]any
-	if err := json.Unmarshal(mapJSON, &m); err != nil {
-		return "", nil, err
-	}
-	mappings, _ := m["mappings"].(string)
-	lines := decode(mappings)
 	// Positions of edits as (line, column) in the old code; an edit must not span lines for the column
 	// arithmetic below, which holds for every edit govite makes (string literals and identifiers).
-	type shift struct{ line, col, endCol, delta, newLines int }
-	var shifts []shift
+	byLine := map[int]shifts{}
 	line, lineStart, pos := 0, 0, 0
 	for _, e := range edits {
 		for pos < e.Start {
@@ -58,36 +52,155 @@ func Apply(code string, mapJSON []byte, edits []Edit) (string, []byte, error) {
 			}
 			pos++
 		}
-		shifts = append(shifts, shift{line: line, col: e.Start - lineStart, endCol: e.End - lineStart, delta: len(e.Text) - (e.End - e.Start), newLines: strings.Count(e.Text, "\n")})
+		byLine[line] = append(byLine[line], shift{line: line, col: e.Start - lineStart, endCol: e.End - lineStart, delta: len(e.Text) - (e.End - e.Start)})
 	}
-	// Each segment moves by the deltas of the edits that end at or before its original column on its
-	// line; all comparisons use the original columns, so several edits on one line add up right.
-	byLine := map[int][]shift{}
-	for _, s := range shifts {
-		byLine[s.line] = append(byLine[s.line], s)
+	// The dev server applies edits to every module it serves, so the common case avoids decoding the
+	// JSON and the whole mappings string: only the lines with edits are rewritten, in place.
+	if out, ok := applyFast(mapJSON, byLine); ok {
+		return b.String(), out, nil
 	}
+	out, err := applyDecoded(mapJSON, byLine)
+	return b.String(), out, err
+}
+
+// applyDecoded moves the generated columns of the lines in byLine by decoding the whole map.
+func applyDecoded(mapJSON []byte, byLine map[int]shifts) ([]byte, error) {
+	var m map[string]any
+	if err := json.Unmarshal(mapJSON, &m); err != nil {
+		return nil, err
+	}
+	mappings, _ := m["mappings"].(string)
+	lines := decode(mappings)
 	for line, ss := range byLine {
 		if line >= len(lines) {
 			continue
 		}
 		for i := range lines[line] {
-			col := lines[line][i][0]
-			moved := col
-			for _, s := range ss {
-				if col >= s.endCol && (s.endCol > s.col || col >= s.col) {
-					moved += s.delta
-				}
-			}
-			lines[line][i][0] = moved
+			lines[line][i][0] = ss.moved(lines[line][i][0])
 		}
 	}
 	m["mappings"] = encode(lines)
-	out, err := json.Marshal(m)
-	return b.String(), out, err
+	return json.Marshal(m)
 }
+
+// A shift is one edit as seen by the map: on generated line line, the old columns col..endCol were
+// replaced by text delta bytes longer.
+type shift struct{ line, col, endCol, delta int }
+
+type shifts []shift
+
+// moved is where a segment at old column col of the line goes: it moves by the deltas of the edits
+// that end at or before it (all comparisons use old columns, so several edits on a line add up).
+func (ss shifts) moved(col int) int {
+	moved := col
+	for _, s := range ss {
+		if col >= s.endCol && (s.endCol > s.col || col >= s.col) {
+			moved += s.delta
+		}
+	}
+	return moved
+}
+
+// applyFast moves the generated columns of the lines in byLine without decoding the rest of the
+// map: a segment's other fields are relative to the previous segment's and stay valid as long as the
+// segments keep their order. ok is false when the map's "mappings" cannot be found as a plain JSON
+// string or an edit reorders segments; Apply then decodes everything.
+func applyFast(mapJSON []byte, byLine map[int]shifts) ([]byte, bool) {
+	start, end, ok := mappingsValue(mapJSON)
+	if !ok {
+		return nil, false
+	}
+	mappings := string(mapJSON[start:end])
+	var b strings.Builder
+	b.Grow(len(mapJSON) + 16)
+	b.Write(mapJSON[:start])
+	line := 0
+	for rest := mappings; ; line++ {
+		ln, after, more := strings.Cut(rest, ";")
+		if line > 0 {
+			b.WriteByte(';')
+		}
+		if ss, ok := byLine[line]; ok {
+			if !shiftLine(&b, ln, ss) {
+				return nil, false
+			}
+		} else {
+			b.WriteString(ln)
+		}
+		if !more {
+			break
+		}
+		rest = after
+	}
+	b.Write(mapJSON[end:])
+	return []byte(b.String()), true
+}
+
+// shiftLine writes one line of mappings with its segments' generated columns moved.
+func shiftLine(b *strings.Builder, ln string, ss shifts) bool {
+	oldCol, newPrev, first := 0, 0, true
+	for seg := range strings.SplitSeq(ln, ",") {
+		if seg == "" {
+			continue
+		}
+		d, n := vlq(seg)
+		oldCol += d
+		col := ss.moved(oldCol)
+		if col < newPrev {
+			return false
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		putVLQ(b, col-newPrev)
+		b.WriteString(seg[n:])
+		newPrev, first = col, false
+	}
+	return true
+}
+
+// mappingsValue finds the bytes of the "mappings" string in a source map's JSON. Inside a JSON
+// string every quote is escaped, so an unescaped "mappings" followed by a colon is the key.
+func mappingsValue(mapJSON []byte) (start, end int, ok bool) {
+	key := []byte(`"mappings"`)
+	for off := 0; ; {
+		i := bytes.Index(mapJSON[off:], key)
+		if i < 0 {
+			return 0, 0, false
+		}
+		j := off + i + len(key)
+		off = j
+		for j < len(mapJSON) && isJSONSpace(mapJSON[j]) {
+			j++
+		}
+		if j >= len(mapJSON) || mapJSON[j] != ':' {
+			continue
+		}
+		j++
+		for j < len(mapJSON) && isJSONSpace(mapJSON[j]) {
+			j++
+		}
+		if j >= len(mapJSON) || mapJSON[j] != '"' {
+			return 0, 0, false
+		}
+		k := bytes.IndexByte(mapJSON[j+1:], '"')
+		if k < 0 || bytes.IndexByte(mapJSON[j+1:j+1+k], '\\') >= 0 {
+			return 0, 0, false
+		}
+		return j + 1, j + 1 + k, true
+	}
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // ShiftLines returns the map with n empty generated lines added at the top (for a prologue).
 func ShiftLines(mapJSON []byte, n int) ([]byte, error) {
+	if start, _, ok := mappingsValue(mapJSON); ok {
+		out := make([]byte, 0, len(mapJSON)+n)
+		out = append(out, mapJSON[:start]...)
+		out = append(out, strings.Repeat(";", n)...)
+		return append(out, mapJSON[start:]...), nil
+	}
 	var m map[string]any
 	if err := json.Unmarshal(mapJSON, &m); err != nil {
 		return nil, err
@@ -101,6 +214,14 @@ func ShiftLines(mapJSON []byte, n int) ([]byte, error) {
 type segment []int
 
 const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// b64Index maps a base64 digit to its value (0 for other bytes, as a malformed map decodes anyway).
+var b64Index = func() (t [256]byte) {
+	for i := 0; i < len(b64); i++ {
+		t[b64[i]] = byte(i)
+	}
+	return t
+}()
 
 func decode(mappings string) [][]segment {
 	var lines [][]segment
@@ -144,7 +265,7 @@ func decode(mappings string) [][]segment {
 func vlq(s string) (int, int) {
 	v, shift, n := 0, 0, 0
 	for n < len(s) {
-		d := strings.IndexByte(b64, s[n])
+		d := int(b64Index[s[n]])
 		n++
 		v |= (d & 31) << shift
 		if d&32 == 0 {

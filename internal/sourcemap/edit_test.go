@@ -2,6 +2,7 @@ package sourcemap
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -72,5 +73,79 @@ func TestApplyTwoEditsOnOneLine(t *testing.T) {
 	cols := []int{lines[0][0][0], lines[0][1][0], lines[0][2][0]}
 	if cols[0] != 2 || cols[1] != 4 || cols[2] != 5 {
 		t.Fatalf("columns %v, want [2 4 5]", cols)
+	}
+}
+
+// The fast path (only the edited lines re-encoded, the JSON left as it is) must give the same
+// mappings as decoding the whole map, and fall back to it when an edit reorders segments.
+func TestApplyFastPathMatchesFullDecode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 300; n++ {
+		var lines [][]segment
+		src, sline, scol := 0, 0, 0
+		for l := 0; l < 1+rng.IntN(6); l++ {
+			var ln []segment
+			col := 0
+			for k := 0; k < rng.IntN(5); k++ {
+				col += rng.IntN(8)
+				src, sline, scol = rng.IntN(2), sline+rng.IntN(3)-1, max(0, scol+rng.IntN(9)-4)
+				if rng.IntN(3) == 0 {
+					ln = append(ln, segment{col, src, max(sline, 0), scol, rng.IntN(3)})
+				} else {
+					ln = append(ln, segment{col, src, max(sline, 0), scol})
+				}
+			}
+			lines = append(lines, ln)
+		}
+		mapJSON, _ := json.Marshal(map[string]any{"version": 3, "sources": []string{"a.js", "b.js"}, "names": []string{"x", "y", "z"},
+			"sourcesContent": []string{`say "mappings": "no"`, ""}, "mappings": encode(lines)})
+		byLine := map[int]shifts{}
+		for k := 0; k < 1+rng.IntN(3); k++ {
+			l, c := rng.IntN(len(lines)+1), rng.IntN(30)
+			e := c + rng.IntN(4)
+			byLine[l] = append(byLine[l], shift{line: l, col: c, endCol: e, delta: rng.IntN(12) - 3})
+		}
+		want, err := applyDecoded(mapJSON, byLine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := applyFast(mapJSON, byLine)
+		if !ok {
+			continue // a reordering edit: Apply uses applyDecoded
+		}
+		var g, w struct{ Mappings string }
+		json.Unmarshal(got, &g)
+		json.Unmarshal(want, &w)
+		if encode(decode(g.Mappings)) != w.Mappings {
+			t.Fatalf("case %d: fast %q, full %q (map %s, shifts %v)", n, g.Mappings, w.Mappings, mapJSON, byLine)
+		}
+	}
+}
+
+func TestApplyFallsBackWhenSegmentsReorder(t *testing.T) {
+	// Replacing columns 0..4 by one byte moves the segment at column 4 before the one at 2.
+	m := []byte(`{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA,EAAE,EAAE"}`)
+	if _, ok := applyFast(m, map[int]shifts{0: {{line: 0, col: 0, endCol: 4, delta: -3}}}); ok {
+		t.Fatal("fast path accepted a reordering edit")
+	}
+	_, out, err := Apply("abcdef", m, []Edit{{Start: 0, End: 4, Text: "X"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Mappings string }
+	json.Unmarshal(out, &got)
+	if lines := decode(got.Mappings); lines[0][0][0] > lines[0][1][0] || lines[0][1][0] > lines[0][2][0] {
+		t.Fatalf("segments not in order: %v", lines)
+	}
+}
+
+func TestShiftLinesKeepsTheRestOfTheMap(t *testing.T) {
+	m := []byte(`{"version":3,"sourcesContent":["x = \"mappings\": 1"],"mappings" : "AAAA;AACA","names":[]}`)
+	out, err := ShiftLines(m, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"version":3,"sourcesContent":["x = \"mappings\": 1"],"mappings" : ";;AAAA;AACA","names":[]}`; string(out) != want {
+		t.Fatalf("got %s", out)
 	}
 }
