@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -133,11 +134,25 @@ func dataURL(file string, data []byte) string {
 		typ = "application/octet-stream"
 	}
 	if typ == "image/svg+xml" {
-		if u, ok := svgDataURL(string(data)); ok {
-			return u
-		}
+		return SVGDataURL(data)
 	}
 	return fmt.Sprintf("data:%s;base64,%s", typ, base64.StdEncoding.EncodeToString(data))
+}
+
+// SVGDataURL is the data URL of an inlined SVG, Vite's svgToDataURL: readable and URL-encoded
+// (smaller than base64), or base64 for an SVG with <text>, <foreignObject> or nested quotes, which
+// the URL-encoded form would break. The build and the dev server both use it.
+func SVGDataURL(data []byte) string {
+	if u, ok := svgDataURL(string(data)); ok {
+		return u
+	}
+	return "data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(data)
+}
+
+// IsGitLFSPointer reports whether data is a Git LFS pointer file (the asset itself was not
+// fetched), which Vite never inlines.
+func IsGitLFSPointer(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("version https://git-lfs.github.com"))
 }
 
 var (

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 
 	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/build"
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/css"
 	"github.com/govite/govite/internal/glob"
@@ -128,7 +129,7 @@ func newDevEnvironment(s *Server, o envOptions) (*DevEnvironment, error) {
 	info.Hot = e.hot
 	e.PluginContainer = plugin.NewForEnvironment(info, s.plugins)
 	e.steps = e.transformSteps()
-	e.cssc = &css.Compiler{Root: cfg.Root, Resolver: &devCSSResolver{e}, Key: func(abs string) string { return prettyPath(cfg.Root, abs) }, Errors: esbuildErrors,
+	e.cssc = &css.Compiler{Root: cfg.Root, Resolver: &devCSSResolver{e: e}, Key: func(abs string) string { return prettyPath(cfg.Root, abs) }, Errors: esbuildErrors,
 		Processor: s.cssProc, Sourcemap: cfg.CSS.DevSourcemap}
 	return e, nil
 }
@@ -406,7 +407,12 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 		}
 		return "export default " + strconv.Quote(string(data)), "js", nil, nil
 	case hasQueryParam(query, "url"):
-		return "export default " + strconv.Quote(e.assetURL(m.File)), "js", nil, nil
+		file, suffix := splitQuery(removeQueryParams(m.ID, "url"))
+		if suffix != "" {
+			suffix = "?" + suffix
+		}
+		u, _ := e.devAssetURL(file, suffix)
+		return "export default " + strconv.Quote(u), "js", nil, nil
 	case hasQueryParam(query, "inline") && !isCSSPath(file):
 		data, err := readFile(m.File)
 		if err != nil {
@@ -420,7 +426,12 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 			if _, err := os.Stat(m.File); err != nil {
 				return "", "", nil, notFound(m.URL)
 			}
-			return "export default " + strconv.Quote(e.assetURL(m.File)), "js", nil, nil
+			suffix := ""
+			if query != "" {
+				suffix = "?" + query
+			}
+			u, _ := e.devAssetURL(m.File, suffix)
+			return "export default " + strconv.Quote(u), "js", nil, nil
 		}
 		return "", "", nil, fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, or import it with ?raw or ?url", prettyPath(e.config.Root, m.File), filepath.Ext(file))
 	}
@@ -461,6 +472,54 @@ func loaderFor(p string) string {
 func (e *DevEnvironment) assetURL(file string) string {
 	u := e.urlFromID(file)
 	return e.server.origin + e.config.Base + strings.TrimPrefix(u, "/")
+}
+
+// devAssetURL is what JS and CSS get for an asset in dev (Vite's fileToDevUrl): file is the file
+// read, suffix the "?query" and "#fragment" the reference has ("" when none). The file becomes a
+// data URL with ?inline, and an SVG does where the build would inline it (see inlineSVG); other
+// files get their served URL, with the suffix kept. read reports whether the file's contents were
+// read (so the URL may change with them); a file that cannot be read gets its URL.
+func (e *DevEnvironment) devAssetURL(file, suffix string) (u string, read bool) {
+	if u, read = e.inlineDevAsset(file, suffix); u != "" {
+		return u, read
+	}
+	return e.assetURL(file + suffix), read
+}
+
+// inlineDevAsset is the data URL of a file Vite's dev server inlines (see devAssetURL), or "".
+func (e *DevEnvironment) inlineDevAsset(file, suffix string) (u string, read bool) {
+	inline := hasQueryParam(suffixQuery(suffix), "inline")
+	if !inline && !strings.HasSuffix(file, ".svg") {
+		return "", false
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", false
+	}
+	if inline || e.inlineSVG(suffix, data) {
+		return dataURL(file, data), true
+	}
+	return "", true
+}
+
+// inlineSVG is Vite's shouldInline for an SVG served in dev (the build's rule for any asset): never
+// with ?no-inline or a #fragment (which points into the file), otherwise when the file is smaller
+// than build.assetsInlineLimit and not a Git LFS pointer.
+func (e *DevEnvironment) inlineSVG(suffix string, data []byte) bool {
+	if hasQueryParam(suffixQuery(suffix), "no-inline") || strings.Contains(suffix, "#") {
+		return false
+	}
+	return len(data) < e.config.Build.AssetsInlineLimit && !build.IsGitLFSPointer(data)
+}
+
+// suffixQuery is the raw query of a reference's "?query#fragment" suffix.
+func suffixQuery(suffix string) string {
+	q, ok := strings.CutPrefix(suffix, "?")
+	if !ok {
+		return ""
+	}
+	q, _, _ = strings.Cut(q, "#")
+	return q
 }
 
 // httpError is an error with the HTTP status it answers.

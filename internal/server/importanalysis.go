@@ -30,8 +30,14 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 		return "", nil, info, err
 	}
 	if e.Consumer == "client" && jslex.MayHaveImportMetaURLs(code) {
-		if code, mapJSON, err = e.transformImportMetaURLs(m, code, mapJSON); err != nil {
+		var deps []string
+		if code, mapJSON, deps, err = e.transformImportMetaURLs(m, code, mapJSON); err != nil {
 			return "", nil, info, err
+		}
+		// An inlined SVG is a file the module was made from: its change updates the module.
+		for _, f := range deps {
+			info.imports = append(info.imports, e.ModuleGraph.fileOnlyEntry(f))
+			e.server.watchFile(f)
 		}
 	}
 	if strings.Contains(code, "import.meta.glob") {

@@ -9,8 +9,10 @@ import (
 	"github.com/govite/govite/internal/sourcemap"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
@@ -242,10 +244,20 @@ func (e *DevEnvironment) cssStep(m *ModuleNode, code, loader string) (string, st
 		return code, loader, "", nil
 	}
 	file, query := splitQuery(m.ID)
-	mod, err := e.cssc.Compile(file, code)
+	res := &devCSSResolver{e: e}
+	cc := *e.cssc
+	cc.Resolver = res
+	mod, err := cc.Compile(file, code)
 	if err != nil {
 		return "", "", "", e.cssError(err)
 	}
+	// The files inlined into url()s are files the stylesheet was made from, as its partials are.
+	for _, f := range res.deps {
+		if f != file && !slices.Contains(mod.Deps, f) && !slices.Contains(mod.Imports, f) {
+			mod.Deps = append(mod.Deps, f)
+		}
+	}
+	slices.Sort(mod.Deps)
 	e.ModuleGraph.mu.Lock()
 	m.css = mod
 	e.ModuleGraph.mu.Unlock()
@@ -356,8 +368,14 @@ func (g *ModuleGraph) fileOnlyEntry(file string) *ModuleNode {
 	return m
 }
 
-// devCSSResolver maps the references in stylesheets to served URLs.
-type devCSSResolver struct{ e *DevEnvironment }
+// devCSSResolver maps the references in stylesheets to served URLs. Each compile has its own
+// (cssStep): it records the files whose contents its URLs depend on (an SVG it inlined, or left as a
+// URL only for its size), which become the stylesheet's Deps, so that editing one updates it.
+type devCSSResolver struct {
+	e    *DevEnvironment
+	mu   sync.Mutex // esbuild resolves a stylesheet's url()s concurrently
+	deps []string
+}
 
 func (r *devCSSResolver) URL(spec, dir, importer string) (string, bool, error) {
 	e := r.e
@@ -367,27 +385,47 @@ func (r *devCSSResolver) URL(spec, dir, importer string) (string, bool, error) {
 	if aliased, ok := e.resolver.aliases.Apply(spec); ok {
 		spec = aliased
 	}
-	clean, query := splitQuery(spec)
+	// The fragment goes back on the URL; the query stays on it too (Vite's CSS urlResolver).
+	p, frag, hasFrag := strings.Cut(spec, "#")
+	clean, query := splitQuery(p)
+	suffix := ""
 	if query != "" {
-		query = "?" + query
+		suffix = "?" + query
+	}
+	if hasFrag {
+		suffix += "#" + frag
 	}
 	switch {
 	case strings.HasPrefix(clean, "/") && e.server.publicFile(clean) != "":
-		return e.server.origin + e.config.Base + strings.TrimPrefix(clean, "/") + query, true, nil
+		// Public files keep their URL (Vite inlines none of them in stylesheets).
+		return e.server.origin + e.config.Base + strings.TrimPrefix(clean, "/") + suffix, true, nil
 	case strings.HasPrefix(clean, "/") && fileExists(filepath.Join(e.config.Root, clean)):
-		return e.assetURL(filepath.Join(e.config.Root, clean)) + query, true, nil
+		return r.fileURL(filepath.Join(e.config.Root, clean), suffix), true, nil
 	case filepath.IsAbs(clean) && fileExists(clean):
-		return e.assetURL(clean) + query, true, nil
+		return r.fileURL(clean, suffix), true, nil
 	case strings.HasPrefix(clean, "."):
-		return e.assetURL(filepath.Join(dir, clean)) + query, true, nil
+		return r.fileURL(filepath.Join(dir, clean), suffix), true, nil
 	}
 	if fileExists(filepath.Join(dir, clean)) {
-		return e.assetURL(filepath.Join(dir, clean)) + query, true, nil
+		return r.fileURL(filepath.Join(dir, clean), suffix), true, nil
 	}
 	return "", false, nil
 }
 
-func (r *devCSSResolver) FileURL(abs string) (string, error) { return r.e.assetURL(abs), nil }
+func (r *devCSSResolver) FileURL(abs string) (string, error) { return r.fileURL(abs, ""), nil }
+
+// fileURL is a referenced file's URL or data URL, recording the file when its contents decided it.
+func (r *devCSSResolver) fileURL(file, suffix string) string {
+	u, read := r.e.devAssetURL(file, suffix)
+	if read {
+		r.mu.Lock()
+		if !slices.Contains(r.deps, file) {
+			r.deps = append(r.deps, file)
+		}
+		r.mu.Unlock()
+	}
+	return u
+}
 
 func (r *devCSSResolver) Import(spec string) (string, bool) {
 	if aliased, ok := r.e.resolver.aliases.Apply(spec); ok {
@@ -405,8 +443,11 @@ func (r *devCSSResolver) Warn(msg string) { r.e.config.Logger.Warn(msg) }
 
 func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
-// dataURL inlines a file (?inline on an asset).
+// dataURL inlines a file (?inline, a small SVG): base64, or an SVG as the build encodes it.
 func dataURL(file string, data []byte) string {
+	if strings.HasSuffix(file, ".svg") {
+		return build.SVGDataURL(data)
+	}
 	return "data:" + mimeType(file) + ";base64," + base64.StdEncoding.EncodeToString(data)
 }
 

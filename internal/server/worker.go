@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,17 +88,18 @@ func queryParam(q, name string) string {
 // transformImportMetaURLs is Vite's vite:worker-import-meta-url and vite:asset-import-meta-url in dev:
 // new Worker(new URL('./w.js', import.meta.url)) loads the worker from the dev server with
 // worker_file (so it gets /@vite/env), and new URL('./x.png', import.meta.url) points at the file's
-// served URL (resolve.alias and server.origin applied).
-func (e *DevEnvironment) transformImportMetaURLs(m *ModuleNode, code string, mapJSON []byte) (string, []byte, error) {
+// served URL (resolve.alias and server.origin applied), or is the data URL of a small SVG; deps are
+// the files whose contents the URLs depend on.
+func (e *DevEnvironment) transformImportMetaURLs(m *ModuleNode, code string, mapJSON []byte) (_ string, _ []byte, deps []string, _ error) {
 	lex, err := jslex.Parse(code)
 	if err != nil {
-		return code, mapJSON, nil // the import analysis reports it
+		return code, mapJSON, nil, nil // the import analysis reports it
 	}
 	var edits []sourcemap.Edit
 	for _, u := range jslex.FindImportMetaURLs(code, lex.Imports) {
 		if u.Template {
 			if u.Worker {
-				return "", nil, codeError(e.config.Root, m.File, code, u.Start, "`new URL(url, import.meta.url)` is not supported in dynamic template string.", "vite:worker-import-meta-url")
+				return "", nil, nil, codeError(e.config.Root, m.File, code, u.Start, "`new URL(url, import.meta.url)` is not supported in dynamic template string.", "vite:worker-import-meta-url")
 			}
 			continue // resolved by the browser, relative to the module's URL
 		}
@@ -114,21 +116,31 @@ func (e *DevEnvironment) transformImportMetaURLs(m *ModuleNode, code string, map
 		case u.Worker:
 			expr = fmt.Sprintf("new URL(/* @vite-ignore */ %s, '' + import.meta.url)", strconv.Quote(e.workerFileURL(file, query, u.WorkerType)))
 		default:
-			url := e.assetURL(file)
-			if public != "" {
-				url = e.server.origin + e.config.Base + strings.TrimPrefix(public, "/")
-			}
+			suffix := ""
 			if query != "" {
-				url += "?" + query
+				suffix = "?" + query
+			}
+			// A small SVG becomes a data URL (Vite's fileToDevUrl), and the module depends on it.
+			url, read := e.inlineDevAsset(file, suffix)
+			if read && !slices.Contains(deps, file) {
+				deps = append(deps, file)
+			}
+			switch {
+			case url != "":
+			case public != "":
+				url = e.server.origin + e.config.Base + strings.TrimPrefix(public, "/") + suffix
+			default:
+				url = e.assetURL(file) + suffix
 			}
 			expr = fmt.Sprintf("new URL(%s, '' + import.meta.url)", strconv.Quote(url))
 		}
 		edits = append(edits, sourcemap.Edit{Start: u.Start, End: u.End, Text: expr})
 	}
 	if len(edits) == 0 {
-		return code, mapJSON, nil
+		return code, mapJSON, deps, nil
 	}
-	return sourcemap.Apply(code, mapJSON, edits)
+	code, mapJSON, err = sourcemap.Apply(code, mapJSON, edits)
+	return code, mapJSON, deps, err
 }
 
 // importMetaURLFile resolves the path of a new URL(path, import.meta.url): relative to the module,
