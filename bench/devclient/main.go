@@ -32,7 +32,10 @@
 //     behind, and only the time to HTTP ready is measured.
 //
 // Every request the page makes is logged with its server wait (time to first byte) to
-// LOGDIR/requests.tsv, the page's console messages and exceptions to LOGDIR/browser.log, the
+// LOGDIR/requests.tsv, read from the page's Resource Timing entries at the end (the DevTools
+// Network domain, which chromedp enables, is turned off: recording each request over the DevTools
+// protocol cost Chromium and this driver ~2 s of CPU per run on the cores the page and the server
+// share), the page's console messages and exceptions to LOGDIR/browser.log, the
 // browser's own output to LOGDIR/chromium.log and the server's output to LOGDIR/server.log (and
 // server-warm.log), GNU time's report to LOGDIR/time.txt. The result JSON is written even when a step fails: the
 // steps that succeeded keep their numbers and "error" says what failed.
@@ -59,6 +62,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -280,6 +284,19 @@ const pageScript = `(() => {
   if (window.top !== window) return;
   const expect = %s;
   const B = window.__bench = { id: Math.random().toString(36).slice(2), marks: {}, counts: {}, hmr: {} };
+  // The request log comes from Resource Timing, not from the DevTools Network domain: recording
+  // every request over the DevTools protocol costs Chromium and this driver ~2 s of CPU on the two
+  // cores the page and the server share. Entries of a document that reloads are kept in
+  // sessionStorage.
+  performance.setResourceTimingBufferSize(1000000);
+  const entries = () => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).map((e) => {
+    const o = performance.timeOrigin;
+    return { u: e.name, s: o + e.startTime, q: e.requestStart ? o + e.requestStart : 0,
+      r: e.responseStart ? o + e.responseStart : 0, e: e.responseEnd ? o + e.responseEnd : 0, st: e.responseStatus || 0 };
+  });
+  const kept = () => { try { return JSON.parse(sessionStorage.getItem('__benchRes') || '[]'); } catch (e) { return []; } };
+  addEventListener('pagehide', () => { try { sessionStorage.setItem('__benchRes', JSON.stringify(kept().concat(entries()))); } catch (e) {} });
+  B.resources = () => JSON.stringify(kept().concat(entries()));
   const want = () => { try { return JSON.parse(sessionStorage.getItem('__benchWant') || 'null'); } catch (e) { return null; } };
   function scan() {
     const main = document.querySelector('main[data-route]');
@@ -311,7 +328,7 @@ type pageState struct {
 	Buttons int                `json:"buttons"`
 }
 
-// --- network and console records --------------------------------------------------------------------
+// --- request and console records --------------------------------------------------------------------
 
 type request struct {
 	url    string
@@ -324,8 +341,7 @@ type request struct {
 
 type recorder struct {
 	mu      sync.Mutex
-	reqs    map[network.RequestID]*request
-	order   []network.RequestID
+	reqs    []*request
 	load    []time.Time
 	console []string
 	errs    int
@@ -333,39 +349,58 @@ type recorder struct {
 	logFile *os.File
 }
 
+// resource is one Resource (or Navigation) Timing entry, as the page script reports it: epoch
+// milliseconds, 0 when the browser gives no time.
+type resource struct {
+	URL    string  `json:"u"`
+	S      float64 `json:"s"`
+	Q      float64 `json:"q"`
+	R      float64 `json:"r"`
+	E      float64 `json:"e"`
+	Status int64   `json:"st"`
+}
+
+// readRequests fills the request log from the page's Resource Timing entries.
+func (r *recorder) readRequests(tab context.Context) error {
+	s, err := evalTimeout[string](tab, 10*time.Second, `window.__bench ? window.__bench.resources() : "[]"`)
+	if err != nil {
+		return err
+	}
+	var list []resource
+	if err := json.Unmarshal([]byte(s), &list); err != nil {
+		return err
+	}
+	at := func(ms float64) time.Time {
+		if ms == 0 {
+			return time.Time{}
+		}
+		return time.UnixMicro(int64(ms * 1000))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = r.reqs[:0]
+	for _, e := range list {
+		if strings.HasPrefix(e.URL, "data:") {
+			continue
+		}
+		q := &request{url: e.URL, start: at(e.S), status: e.Status, done: at(e.E)}
+		if e.Q > 0 && e.R >= e.Q {
+			q.wait = e.R - e.Q
+		}
+		if e.Status == 0 {
+			q.failed = "no response status"
+		}
+		r.reqs = append(r.reqs, q)
+	}
+	sort.SliceStable(r.reqs, func(i, j int) bool { return r.reqs[i].start.Before(r.reqs[j].start) })
+	return nil
+}
+
 func (r *recorder) event(ev any) {
 	now := time.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch e := ev.(type) {
-	case *network.EventRequestWillBeSent:
-		if e.Request == nil || strings.HasPrefix(e.Request.URL, "data:") {
-			return
-		}
-		if _, ok := r.reqs[e.RequestID]; !ok {
-			r.order = append(r.order, e.RequestID)
-		}
-		r.reqs[e.RequestID] = &request{url: e.Request.URL, start: now}
-	case *network.EventResponseReceived:
-		if q := r.reqs[e.RequestID]; q != nil && e.Response != nil {
-			q.status = e.Response.Status
-			if t := e.Response.Timing; t != nil {
-				h := t.ReceiveHeadersStart
-				if h == 0 {
-					h = t.ReceiveHeadersEnd
-				}
-				q.wait = h - t.SendEnd
-			}
-		}
-	case *network.EventLoadingFinished:
-		if q := r.reqs[e.RequestID]; q != nil {
-			q.done = now
-		}
-	case *network.EventLoadingFailed:
-		if q := r.reqs[e.RequestID]; q != nil {
-			q.done = now
-			q.failed = e.ErrorText
-		}
 	case *page.EventLoadEventFired:
 		r.load = append(r.load, now)
 	case *runtime.EventExceptionThrown:
@@ -444,7 +479,7 @@ func run(ctx context.Context, o *options, res *Result) error {
 	defer allocCancel()
 	tab, tabCancel := chromedp.NewContext(allocCtx)
 	defer tabCancel()
-	rec := &recorder{reqs: map[network.RequestID]*request{}, logFile: browserLog}
+	rec := &recorder{logFile: browserLog}
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Listen(tab, rec.event) }() // starts the browser, opens the tab
 	select {
@@ -456,6 +491,13 @@ func run(ctx context.Context, o *options, res *Result) error {
 	}
 	if err != nil {
 		return fmt.Errorf("starting chromium %s: %v", o.chromium, err)
+	}
+	// chromedp enables the Network domain when it attaches; the request log comes from the page's
+	// Resource Timing instead (see pageScript).
+	if _, err := callTimeout(tab, 10*time.Second, func(c context.Context) (cdp.Empty, error) {
+		return chromedp.Call(c, network.Disable, cdp.Empty{})
+	}); err != nil {
+		return fmt.Errorf("chromium: disabling the network domain: %v", err)
 	}
 	expect, _ := json.Marshal(g.expect)
 	if _, err := callTimeout(tab, 10*time.Second, func(c context.Context) (page.AddScriptToEvaluateOnNewDocumentResult, error) {
@@ -475,7 +517,18 @@ func run(ctx context.Context, o *options, res *Result) error {
 	ms := func(t time.Time) float64 { return float64(t.Sub(t0).Microseconds()) / 1000 }
 	msEpoch := func(epochMS float64) float64 { return epochMS - float64(t0.UnixMicro())/1000 }
 
+	readDone := false
+	readRequests := func() { // once, while the tab is open
+		if readDone {
+			return
+		}
+		readDone = true
+		if err := rec.readRequests(tab); err != nil {
+			fmt.Fprintf(browserLog, "reading the page's Resource Timing entries: %v\n", err)
+		}
+	}
 	finish := func(err error) error {
+		readRequests()
 		srv.stop()
 		res.GroupPeakKB = srv.groupPeakKB()
 		res.PeakRSSKB, res.CPUSeconds = readTime(filepath.Join(o.logdir, "time.txt"))
@@ -616,6 +669,7 @@ func run(ctx context.Context, o *options, res *Result) error {
 
 	// 6. Stop: GNU time writes its report when the server exits.
 	phase = "stopping the server"
+	readRequests()
 	tabCancel()
 	allocCancel()
 	err = finish(nil)
@@ -662,8 +716,7 @@ func summarize(rec *recorder, res *Result, t0 time.Time, logdir string) {
 	defer w.Flush()
 	fmt.Fprintln(w, "start_ms\tserver_wait_ms\tend_ms\tstatus\turl\tfailure")
 	var waits []float64
-	for _, id := range rec.order {
-		q := rec.reqs[id]
+	for _, q := range rec.reqs {
 		endMS := ""
 		if !q.done.IsZero() {
 			endMS = fmt.Sprintf("%.1f", float64(q.done.Sub(t0).Microseconds())/1000)
@@ -705,8 +758,7 @@ func hmrRequests(rec *recorder, res *Result, writes []time.Time, urlPart string)
 	defer rec.mu.Unlock()
 	var toReq, waits []float64
 	for _, tw := range writes {
-		for _, id := range rec.order {
-			q := rec.reqs[id]
+		for _, q := range rec.reqs {
 			if q.start.After(tw) && strings.Contains(q.url, urlPart) {
 				toReq = append(toReq, float64(q.start.Sub(tw).Microseconds())/1000)
 				waits = append(waits, q.wait)
