@@ -19,6 +19,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/go-sourcemap/sourcemap"
+	"github.com/govite/govite/internal/fsresolve"
 )
 
 // DefaultConfigFiles are the config file names looked for in the root, in Vite's order.
@@ -461,7 +462,7 @@ func configPlugin(shifts *injections, resolved *resolutions) api.Plugin {
 				}
 				code, at := injectFileScope(string(data), args.Path)
 				shifts.record(args.Path, at)
-				return api.OnLoadResult{Contents: &code, Loader: loaderFor(args.Path)}, nil
+				return api.OnLoadResult{Contents: &code, Loader: fsresolve.Loader(args.Path)}, nil
 			})
 		},
 	}
@@ -524,18 +525,6 @@ func injectFileScope(code, file string) (string, injection) {
 		return code[:nl+1] + decl + code[nl+1:], injection{line: 2, length: len(decl)}
 	}
 	return decl + code, injection{line: 1, length: len(decl)}
-}
-
-func loaderFor(file string) api.Loader {
-	switch filepath.Ext(file) {
-	case ".ts", ".mts", ".cts":
-		return api.LoaderTS
-	case ".tsx":
-		return api.LoaderTSX
-	case ".jsx":
-		return api.LoaderJSX
-	}
-	return api.LoaderJS
 }
 
 // stubModule is a Node built-in govite does not provide: importing it works, using it throws an error

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
 )
 
 // jsToTS maps a JavaScript extension to the TypeScript ones an import may mean (TypeScript projects
@@ -59,4 +61,18 @@ func File(spec, dir string, extensions []string) (string, bool) {
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// Loader is the esbuild loader for a script file by its extension: TypeScript, TSX, JSX, otherwise
+// JavaScript. The config loader and the dependency scan read files with it.
+func Loader(file string) api.Loader {
+	switch filepath.Ext(file) {
+	case ".ts", ".mts", ".cts":
+		return api.LoaderTS
+	case ".tsx":
+		return api.LoaderTSX
+	case ".jsx":
+		return api.LoaderJSX
+	}
+	return api.LoaderJS
 }

@@ -234,7 +234,7 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 				return api.OnLoadResult{}, nil // esbuild reads it
 			}
 			code := string(data) + o.globImports(string(data), args.Path)
-			return api.OnLoadResult{Contents: &code, Loader: loaderFor(args.Path), ResolveDir: filepath.Dir(args.Path)}, nil
+			return api.OnLoadResult{Contents: &code, Loader: fsresolve.Loader(args.Path), ResolveDir: filepath.Dir(args.Path)}, nil
 		})
 		pb.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: nsScanHTML}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			data, err := os.ReadFile(args.Path)
@@ -419,16 +419,4 @@ func recoverInto(err *error, what string) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("internal error while %s: %v", what, r)
 	}
-}
-
-func loaderFor(p string) api.Loader {
-	switch filepath.Ext(p) {
-	case ".ts", ".mts", ".cts":
-		return api.LoaderTS
-	case ".tsx":
-		return api.LoaderTSX
-	case ".jsx":
-		return api.LoaderJSX
-	}
-	return api.LoaderJS
 }
