@@ -225,6 +225,9 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 		return b.resolveVia(pb, p, args)
 	}
 	clean, query := splitQuery(p)
+	if b.publicImport(clean, query) {
+		return api.OnResolveResult{Path: clean, Namespace: nsPublic, Suffix: query, SideEffects: api.SideEffectsFalse}, nil
+	}
 	if query != "" || (strings.HasPrefix(clean, "/") && !css.FileExists(clean)) || args.Namespace != "file" {
 		if args.ResolveDir == "" {
 			args.ResolveDir = b.cfg.Root
@@ -311,6 +314,12 @@ func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		}
 		code = b.wrapDynamicImports(code, args.Path, api.LoaderJS)
 		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: filepath.Dir(e.Path)}, nil
+	case nsPublic:
+		code, err := b.publicModule(args.Path, args.Suffix)
+		if err != nil {
+			return api.OnLoadResult{}, err
+		}
+		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS, ResolveDir: b.cfg.Root}, nil
 	case nsVirtual:
 		id := args.Path
 		r, err := b.container.Load(id)

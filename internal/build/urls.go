@@ -24,6 +24,7 @@ func (b *builder) publicURL(fileName string) string {
 
 // inlineOrEmit decides what a referenced file becomes: a data URL below build.assetsInlineLimit
 // (returned as inline), or an emitted file (returned as a). A file already emitted is not read again.
+// A Git LFS pointer (the asset was not fetched) is never inlined, as in Vite.
 func (b *builder) inlineOrEmit(abs string) (inline string, a *emittedAsset, err error) {
 	if a := b.assets.get(abs); a != nil {
 		return "", a, nil
@@ -32,7 +33,7 @@ func (b *builder) inlineOrEmit(abs string) (inline string, a *emittedAsset, err 
 	if err != nil {
 		return "", nil, err
 	}
-	if len(data) < b.cfg.Build.AssetsInlineLimit && !strings.HasSuffix(abs, ".webmanifest") {
+	if len(data) < b.cfg.Build.AssetsInlineLimit && !strings.HasSuffix(abs, ".webmanifest") && !IsGitLFSPointer(data) {
 		return dataURL(abs, data), nil, nil
 	}
 	return "", b.assets.emitData(abs, filepath.Base(abs), data, b.cfg.Build.AssetsDir), nil

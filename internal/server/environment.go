@@ -325,6 +325,9 @@ func (e *DevEnvironment) resolveURL(url string) (id, file string, err error) {
 		}
 		return r.ID, f, nil
 	}
+	if f := e.publicModule(url); f != "" {
+		return url, f, nil
+	}
 	file = e.fileOfURL(p)
 	if q != "" {
 		return file + "?" + q, file, nil
@@ -369,6 +372,10 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 	}
 	if m.File == "" {
 		return "", "", nil, &httpError{404, fmt.Sprintf("no plugin loads the virtual module %q", strings.TrimPrefix(m.ID, "\x00"))}
+	}
+	if e.isPublicModule(m) {
+		code, err := e.loadPublicModule(m)
+		return code, "js", nil, err
 	}
 	if err := e.server.checkFS(m.File); err != nil {
 		return "", "", nil, err

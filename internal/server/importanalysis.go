@@ -90,6 +90,10 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 		spec := imp.Specifier
 		r, err := e.resolveImport(ctx, spec, m, importerFile)
 		if err != nil {
+			var pe *publicImportError
+			if errors.As(err, &pe) {
+				return "", nil, info, codeError(e.config.Root, m.File, code, imp.SpecStart+1, pe.Error(), "vite:import-analysis")
+			}
 			if errors.Is(err, errNotFound) {
 				info.unresolved = true
 				return "", nil, info, codeError(e.config.Root, m.File, code, imp.SpecStart+1,
@@ -170,7 +174,10 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 	case strings.HasPrefix(spec, base) && base != "/" && isServedByServer("/"+strings.TrimPrefix(spec, base)):
 		return &resolvedImport{url: spec}, nil
 	}
-	var id string
+	if err := e.checkPublicImport(spec); err != nil {
+		return nil, err
+	}
+	var id, file string // file is set for public modules only
 	r, err := e.PluginContainer.ResolveID(spec, m.ID, config.ResolveIDOptions{Kind: "import-statement"})
 	if err != nil {
 		return nil, err
@@ -197,8 +204,10 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 		}
 	case strings.HasPrefix(spec, "/") && !fileExists(spec):
 		clean, _ := splitQuery(spec)
-		if e.server.publicFile(clean) != "" {
-			return &resolvedImport{url: base + strings.TrimPrefix(spec, "/")}, nil
+		if f := e.publicModule(spec); f != "" {
+			// A public asset: its module's id is its URL, as in Vite.
+			id, file = spec, f
+			break
 		}
 		if id, err = e.resolver.resolveFile(filepath.Join(e.config.Root, filepath.FromSlash(clean))+strings.TrimPrefix(spec, clean), importerFile); err != nil {
 			return nil, err
@@ -208,11 +217,14 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 			return nil, err
 		}
 	}
-	file, _ := splitQuery(id)
-	if !filepath.IsAbs(file) || strings.HasPrefix(file, "\x00") {
-		file = ""
+	u := id
+	if file == "" {
+		file, _ = splitQuery(id)
+		if !filepath.IsAbs(file) || strings.HasPrefix(file, "\x00") {
+			file = ""
+		}
+		u = e.urlFromID(id)
 	}
-	u := e.urlFromID(id)
 	node := e.ModuleGraph.ensure(u, id, file)
 	if explicitImportRequired(u) && e.Consumer == "client" {
 		u = injectQuery(u, "import")

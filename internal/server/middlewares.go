@@ -99,10 +99,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// Public files are served as they are, at base.
-	if f := s.publicFile(p); f != "" && !hasQueryParam(rawQuery, "import") {
+	// Public files are served as they are, at base; not for an import, nor a public script or
+	// stylesheet asked with ?url (a module exporting its URL), as in Vite.
+	if f := s.publicFile(p); f != "" && !hasQueryParam(rawQuery, "import") && !(hasQueryParam(rawQuery, "url") && (isJSRequest(p) || isCSSPath(p))) {
 		s.serveFile(w, r, f)
 		return
+	}
+	if r.Header.Get("Sec-Fetch-Dest") != "document" {
+		s.warnPublicPathInURL(removeQueryParams(url, "t"))
 	}
 
 	env := s.Environments["client"]
