@@ -61,27 +61,13 @@ WRITE=0
 
 usage() { sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
-while [ $# -gt 0 ]; do
-  case $1 in
-    --write) WRITE=1 ;;
-    --runs) RUNS=$2; shift ;;
-    --n) N=$2; shift ;;
-    --warmup) WARMUP=$2; shift ;;
-    --tools) TOOLS=$2; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "run-build.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
-  esac
-  shift
-done
-TOOLS=${TOOLS//,/ }
-for t in $TOOLS; do
-  case $t in vite|govite|esbuild) ;; *) echo "run-build.sh: unknown tool $t" >&2; exit 2 ;; esac
-done
-
+SCRIPT=run-build.sh
 log() { echo "run-build: $*" >&2; }
 die() { log "$*"; exit 1; }
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
+parse_args "runs:RUNS n:N warmup:WARMUP tools:TOOLS" "$@"
+check_tools "vite govite esbuild"
 
 # --- prerequisites -----------------------------------------------------------------------------
 
@@ -89,17 +75,9 @@ command -v node >/dev/null || die "node is required"
 command -v npm >/dev/null || die "npm is required"
 command -v go >/dev/null || die "go is required"
 
-if ! /usr/bin/time -V 2>&1 | grep -q GNU; then
-  log "installing GNU time (Debian package time)"
-  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update >&2 && $SUDO apt-get install -y time >&2 || die "could not install GNU time"
-fi
+need_gnu_time
 
-if [ ! -f "$BENCH/node_modules/.package-lock.json" ] ||
-   [ "$BENCH/package-lock.json" -nt "$BENCH/node_modules/.package-lock.json" ]; then
-  log "npm ci in bench/"
-  (cd "$BENCH" && npm ci --no-audit --no-fund --ignore-scripts >&2) || die "npm ci failed"
-fi
+need_bench_modules
 
 mkdir -p "$WORK"
 rm -rf "$LOGS" "$OUT" "$RES"

@@ -67,33 +67,15 @@ WRITE=0
 
 usage() { sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
-while [ $# -gt 0 ]; do
-  case $1 in
-    --write) WRITE=1 ;;
-    --runs) RUNS=$2; shift ;;
-    --n) N=$2; shift ;;
-    --warmup) WARMUP=$2; shift ;;
-    --hmr) HMR=$2; shift ;;
-    --tools) TOOLS=$2; shift ;;
-    --timeout) TIMEOUT=$2; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "run-dev.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
-  esac
-  shift
-done
-TOOLS=${TOOLS//,/ }
-for t in $TOOLS; do
-  case $t in vite|govite) ;; *) echo "run-dev.sh: unknown tool $t" >&2; exit 2 ;; esac
-done
-for v in RUNS N WARMUP HMR TIMEOUT; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || { echo "run-dev.sh: --${v,,} needs a number, got ${!v}" >&2; exit 2; }
-done
-[ "$RUNS" -ge 1 ] || { echo "run-dev.sh: --runs must be at least 1" >&2; exit 2; }
-
+SCRIPT=run-dev.sh
 log() { echo "run-dev: $*" >&2; }
 die() { log "$*"; exit 1; }
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
+parse_args "runs:RUNS n:N warmup:WARMUP hmr:HMR tools:TOOLS timeout:TIMEOUT" "$@"
+check_tools "vite govite"
+check_numbers RUNS N WARMUP HMR TIMEOUT
+[ "$RUNS" -ge 1 ] || { echo "run-dev.sh: --runs must be at least 1" >&2; exit 2; }
 START_S=$(date +%s)
 
 # --- leftovers ---------------------------------------------------------------------------------
@@ -128,17 +110,9 @@ command -v go >/dev/null || die "go is required"
 command -v timeout >/dev/null || die "timeout (coreutils) is required"
 [ -x "$CHROMIUM" ] || die "Chromium not found at $CHROMIUM (apt-get install chromium, or set CHROMIUM)"
 
-if ! /usr/bin/time -V 2>&1 | grep -q GNU; then
-  log "installing GNU time (Debian package time)"
-  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update >&2 && $SUDO apt-get install -y time >&2 || die "could not install GNU time"
-fi
+need_gnu_time
 
-if [ ! -f "$BENCH/node_modules/.package-lock.json" ] ||
-   [ "$BENCH/package-lock.json" -nt "$BENCH/node_modules/.package-lock.json" ]; then
-  log "npm ci in bench/"
-  (cd "$BENCH" && npm ci --no-audit --no-fund --ignore-scripts >&2) || die "npm ci failed"
-fi
+need_bench_modules
 
 mkdir -p "$DEV"
 kill_leftovers

@@ -74,28 +74,13 @@ VITE_INCLUDE=react,react/jsx-dev-runtime,react-dom/server
 
 usage() { sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
-while [ $# -gt 0 ]; do
-  case $1 in
-    --write) WRITE=1 ;;
-    --runs) RUNS=$2; shift ;;
-    --duration) DURATION=$2; shift ;;
-    --warmup) WARMUP=$2; shift ;;
-    --tools) TOOLS=$2; shift ;;
-    --timeout) TIMEOUT=$2; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "run-ssr.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
-  esac
-  shift
-done
-TOOLS=${TOOLS//,/ }
-for t in $TOOLS; do
-  case $t in govite-engine|vite-bundled|govite-node|vite-external) ;; *) echo "run-ssr.sh: unknown tool $t" >&2; exit 2 ;; esac
-done
-
+SCRIPT=run-ssr.sh
 log() { echo "run-ssr: $*" >&2; }
 die() { log "$*"; exit 1; }
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
+parse_args "runs:RUNS duration:DURATION warmup:WARMUP tools:TOOLS timeout:TIMEOUT" "$@"
+check_tools "govite-engine vite-bundled govite-node vite-external"
 
 # --- prerequisites -----------------------------------------------------------------------------
 
@@ -104,11 +89,7 @@ command -v npm >/dev/null || die "npm is required"
 command -v go >/dev/null || die "go is required"
 [ -f "$EXAMPLE/src/entry-server.jsx" ] || die "$EXAMPLE/src/entry-server.jsx not found"
 
-if [ ! -f "$BENCH/node_modules/.package-lock.json" ] ||
-   [ "$BENCH/package-lock.json" -nt "$BENCH/node_modules/.package-lock.json" ]; then
-  log "npm ci in bench/"
-  (cd "$BENCH" && npm ci --no-audit --no-fund --ignore-scripts >&2) || die "npm ci failed"
-fi
+need_bench_modules
 
 rm -rf "$LOGS" "$RES" "$APP" "$CONFIGS"
 mkdir -p "$LOGS" "$RES" "$APP" "$CONFIGS/bundled" "$CONFIGS/external"
