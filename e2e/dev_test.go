@@ -154,7 +154,9 @@ func TestDevBackendPage(t *testing.T) {
 		"src/main.js":  "import 'vite/modulepreload-polyfill'\nimport './main.css'\nimport logo from './logo.svg'\nimport { text } from './text.js'\ndocument.getElementById('logo').src = logo\ndocument.getElementById('text').textContent = text\n",
 		"src/text.js":  "export const text = 'hello from the dev server'\nimport.meta.hot?.accept((m) => { document.getElementById('text').textContent = m.text })\n",
 		"src/main.css": "#text { color: rgb(0, 128, 0); }\n#bg { width: 10px; height: 10px; background: url(./logo.svg); }\n",
-		"src/logo.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/></svg>`,
+		// Over build.assetsInlineLimit, so it is served by URL (a smaller SVG becomes a data URL, as
+		// in Vite).
+		"src/logo.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><!-- ` + strings.Repeat("padding ", 600) + ` --><rect width="10" height="10" fill="red"/></svg>`,
 	})
 	var srv *govite.Server
 	port := freePort(t)
