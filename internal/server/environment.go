@@ -166,6 +166,9 @@ func (e *DevEnvironment) TransformRequest(ctx context.Context, url string) (*Tra
 		if r := e.ModuleGraph.cached(m); r != nil {
 			return r, nil
 		}
+		if r := e.softInvalidated(m); r != nil {
+			return r, nil
+		}
 	}
 	e.mu.Lock()
 	if f := e.inflight[url]; f != nil {

@@ -26,6 +26,12 @@ type ModuleNode struct {
 	StaticImports map[*ModuleNode]bool
 
 	transform *TransformResult
+	// invalidation is Vite's invalidationState: how the module was invalidated since it was last
+	// served. A soft invalidation (only modules it imports statically changed) keeps the old transform
+	// in softTransform; the next request serves it with fresh ?t= on its imports instead of
+	// transforming the module again (softinvalidate.go).
+	invalidation  invalidationState
+	softTransform *TransformResult
 	// LastHMRTimestamp is the time of the last hot update that reached this module; importers then ask
 	// for it with ?t=, so the browser runs the new version.
 	LastHMRTimestamp int64
@@ -176,26 +182,50 @@ func (g *ModuleGraph) updateModuleInfo(m *ModuleNode, info moduleInfo) []*Module
 
 // invalidate drops the cached transform of m and of every module that imports it, directly or not:
 // their import URLs carry the timestamps of what they import, so a stale one could load a second copy
-// of an updated module.
+// of an updated module. As in Vite, m is invalidated hard (transformed again), and a JS importer that
+// imports an invalidated module statically (or imports a softly invalidated one) softly: its next
+// request reuses its old transform with the new timestamps, without resolving its imports again (so
+// an import of a deleted file answers 404 rather than failing the importer).
 func (g *ModuleGraph) invalidate(m *ModuleNode, ts int64, hmr bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	seen := map[*ModuleNode]bool{}
-	var walk func(n *ModuleNode)
-	walk = func(n *ModuleNode) {
-		if seen[n] {
+	var walk func(n *ModuleNode, soft bool)
+	walk = func(n *ModuleNode, soft bool) {
+		prev := n.invalidation
+		switch {
+		case !soft:
+			n.invalidation, n.softTransform = invalidatedHard, nil
+		case n.invalidation == notInvalidated && n.transform != nil:
+			n.invalidation, n.softTransform = invalidatedSoft, n.transform
+		case n.invalidation == notInvalidated:
+			n.invalidation = invalidatedHard
+		}
+		if seen[n] && prev == n.invalidation {
 			return
 		}
 		seen[n] = true
 		n.transform = nil
 		n.LastInvalidation = ts
 		for imp := range n.Importers {
-			walk(imp)
+			walk(imp, (imp.StaticImports[n] || soft) && imp.Type == "js")
 		}
 	}
-	walk(m)
+	walk(m, false)
 	if hmr {
 		m.LastHMRTimestamp = ts
+	}
+}
+
+// onFileDelete is Vite's ModuleGraph.onFileDelete: the modules of a deleted file no longer import
+// anything. Their importers keep them, so the update still reaches those.
+func (g *ModuleGraph) onFileDelete(file string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for m := range g.byFile[file] {
+		for d := range m.ImportedModules {
+			delete(d.Importers, m)
+		}
 	}
 }
 
@@ -205,6 +235,7 @@ func (g *ModuleGraph) invalidateAll() {
 	defer g.mu.Unlock()
 	for _, m := range g.byURL {
 		m.transform = nil
+		m.invalidation, m.softTransform = invalidatedHard, nil
 	}
 }
 

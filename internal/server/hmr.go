@@ -21,6 +21,13 @@ type fileChange struct {
 // that accept the change, and sends one update, or a full reload when nothing accepts it.
 func (s *Server) handleFileChanges(changes []fileChange) {
 	cfg := s.Config
+	for _, ch := range changes {
+		if ch.Kind == "unlink" {
+			for _, env := range s.Environments {
+				env.ModuleGraph.onFileDelete(ch.File)
+			}
+		}
+	}
 	if cfg.Server.HMR.Disabled {
 		s.invalidateChangedFiles(changes) // server.hmr: false: no HMR handling, as in Vite
 		return
