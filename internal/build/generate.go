@@ -270,10 +270,34 @@ func (b *builder) removePureCSSChunks(chunks []*chunk) {
 		}
 		rest := cssMarkerRe.ReplaceAllString(c.code, "")
 		rest = sourceMapCommentRe.ReplaceAllString(rest, "")
-		if strings.Trim(rest, " \n\t;,") == "" {
+		if strings.Trim(stripComments(rest), " \n\t;,") == "" {
 			c.pureCSS = true
 		}
 	}
+}
+
+// stripComments removes the comments esbuild writes in unminified output ("// src/a.css" above each
+// module, /* ... */ annotations), so what is left is code.
+func stripComments(code string) string {
+	var out strings.Builder
+	for _, line := range strings.Split(code, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "//") {
+			continue
+		}
+		for {
+			i := strings.Index(line, "/*")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(line[i+2:], "*/")
+			if j < 0 {
+				break
+			}
+			line = line[:i] + line[i+2+j+2:]
+		}
+		out.WriteString(line + "\n")
+	}
+	return out.String()
 }
 
 // mergeSideEffectChunks folds a chunk that only runs code (no imports, no exports, such as the
@@ -343,12 +367,60 @@ func (b *builder) nameChunk(c *chunk) {
 	case c.entry != nil:
 		c.name = c.entry.Name
 	case c.facade != "":
-		c.name = moduleName(c.facade)
+		c.name = chunkName(c.facade)
 	case len(c.modules) > 0:
-		c.name = moduleName(c.modules[len(c.modules)-1])
+		c.name = chunkName(c.modules[len(c.modules)-1])
 	default:
 		c.name = "chunk"
 	}
+}
+
+// chunkName is the [name] Rolldown gives a chunk after a module: the module's file name, query
+// included, without its last extension ("notes.txt?raw" is "notes", "foo.bar.js" "foo.bar",
+// "x.txt?raw&v=1.2" "x.txt_raw_v_1"); a file named index or mod is named after its folder.
+func chunkName(key string) string {
+	if i := strings.LastIndex(key, ":"); i >= 0 && !strings.HasPrefix(key[i:], ":/") {
+		key = key[i+1:]
+	}
+	key = filepath.ToSlash(strings.TrimPrefix(key, "\x00"))
+	clean, _ := splitQuery(key)
+	dir, base := path.Split(clean)
+	base += key[len(clean):]
+	stem := fileStem(base)
+	if stem == "index" || stem == "mod" {
+		if parent := path.Base(strings.TrimSuffix(dir, "/")); dir != "" && parent != "." && parent != "/" {
+			stem = fileStem(parent)
+		}
+	}
+	return sanitizeChunkName(stem)
+}
+
+// fileStem is a file name without its last extension, as Rust's Path::file_stem has it.
+func fileStem(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// sanitizeChunkName replaces the characters Rollup and Rolldown do not allow in a chunk's [name].
+func sanitizeChunkName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune("\"#$%&*+,:;<=>?[]^`{|}", r) {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// cssChunkName is the [name] of a chunk's CSS file: Vite gives the chunk's name the extension .css,
+// replacing the one it has ("foo.bar" gives foo.css, "p.module" p.css).
+func cssChunkName(name string) string {
+	dir, base := path.Split(name)
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	return dir + base
 }
 
 // moduleName is a module's file name without extension or query, as a chunk name.
@@ -399,7 +471,7 @@ func (b *builder) emitChunkCSS(chunks []*chunk, bundle *config.OutputBundle) err
 		if err != nil {
 			return err
 		}
-		a := b.assets.emitData("", c.name+".css", []byte(css), b.cfg.Build.AssetsDir)
+		a := b.assets.emitData("", cssChunkName(c.name)+".css", []byte(css), b.cfg.Build.AssetsDir)
 		c.cssFile = a.FileName
 	}
 	return nil
@@ -699,10 +771,20 @@ func (b *builder) chunkCSSFiles(c *chunk) []string {
 	return out
 }
 
-// preloadDeps lists what loading chunk t from chunk importer needs, in Vite's order: t, then each of
-// its static imports depth-first, each chunk's CSS after its imports; the importer itself is skipped.
+// preloadDeps is the list `import()` of chunk t from chunk importer passes to __vitePreload, as Vite 8
+// builds it (collectPreloadDependencies): t itself, then each of its static imports depth-first, each
+// chunk's CSS after its imports (its own file first, then those of the pure-CSS chunks it imported),
+// every file once; the importer is skipped (not the chunks it imports: Vite lists them too). A list
+// that would hold only t is empty, and with modulePreload off only the CSS of a full list is kept.
 func (b *builder) preloadDeps(importer, t *chunk) []string {
 	var deps []string
+	listed := map[string]bool{}
+	add := func(f string) {
+		if f != "" && !listed[f] {
+			listed[f] = true
+			deps = append(deps, f)
+		}
+	}
 	seen := map[*chunk]bool{}
 	var visit func(*chunk)
 	visit = func(c *chunk) {
@@ -713,18 +795,40 @@ func (b *builder) preloadDeps(importer, t *chunk) []string {
 			return
 		}
 		seen[c] = true
-		if !c.pureCSS && b.cfg.Build.ModulePreload {
-			deps = append(deps, b.depURL(importer, c.fileName))
+		if c.pureCSS {
+			// Only reached as the import() target itself: Vite lists the removed chunk's CSS.
+			if b.cfg.Build.CSSCodeSplit {
+				add(c.cssFile)
+			}
+			return
 		}
+		add(c.fileName)
+		var pure []*chunk
 		for _, d := range c.imports {
+			if d.pureCSS {
+				pure = append(pure, d)
+				continue
+			}
 			visit(d)
 		}
-		if b.cfg.Build.CSSCodeSplit && c.cssFile != "" {
-			deps = append(deps, b.depURL(importer, c.cssFile))
+		if b.cfg.Build.CSSCodeSplit {
+			add(c.cssFile)
+			for _, d := range pure {
+				add(d.cssFile)
+			}
 		}
 	}
 	visit(t)
-	return deps
+	if len(deps) < 2 && !(t.pureCSS && len(deps) > 0) {
+		return nil
+	}
+	out := deps[:0:0]
+	for _, d := range deps {
+		if b.cfg.Build.ModulePreload || strings.HasSuffix(d, ".css") {
+			out = append(out, b.depURL(importer, d))
+		}
+	}
+	return out
 }
 
 // depURL is how a preload list names a file: relative to base, or to the importing chunk when base is
