@@ -15,14 +15,7 @@ func InjectHTMLTags(page string, tags []HTMLTag) string {
 		groups[to] = append(groups[to], RenderHTMLTag(t))
 	}
 	insertBefore := func(page, closing string, lines []string) string {
-		if len(lines) == 0 {
-			return page
-		}
-		lower := strings.ToLower(page)
-		i := strings.LastIndex(lower, closing)
-		if i < 0 {
-			return page + strings.Join(lines, "\n") + "\n"
-		}
+		i := strings.LastIndex(strings.ToLower(page), closing) // the callers check that it is there
 		ls := strings.LastIndexByte(page[:i], '\n') + 1
 		indent := page[ls:i]
 		if strings.TrimSpace(indent) == "" {
@@ -35,10 +28,7 @@ func InjectHTMLTags(page string, tags []HTMLTag) string {
 		return page[:i] + "  " + strings.Join(lines, "\n  ") + "\n" + page[i:]
 	}
 	insertAfter := func(page, opening string, lines []string) string {
-		i := strings.Index(strings.ToLower(page), opening)
-		if i < 0 {
-			return page
-		}
+		i := strings.Index(strings.ToLower(page), opening) // the callers check that it is there
 		j := strings.IndexByte(page[i:], '>')
 		if j < 0 {
 			return page

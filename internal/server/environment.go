@@ -502,6 +502,12 @@ func (e *DevEnvironment) inlineDevAsset(file, suffix string) (u string, read boo
 	if !inline && !strings.HasSuffix(file, ".svg") {
 		return "", false
 	}
+	if !inline {
+		// An SVG at or over the limit keeps its URL whatever it holds: no need to read it.
+		if st, err := os.Stat(file); err != nil || st.Size() >= int64(e.config.Build.AssetsInlineLimit) {
+			return "", err == nil
+		}
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return "", false

@@ -22,8 +22,12 @@ func (e *DevEnvironment) publicModule(u string) string {
 	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "/@") {
 		return ""
 	}
+	// The cheap test first: this runs for every module request.
+	if !isAssetPath(p, e.config.AssetsInclude) && !hasQueryParam(q, "url") {
+		return ""
+	}
 	f := e.server.publicFile(p)
-	if f == "" || !(isAssetPath(p, e.config.AssetsInclude) || hasQueryParam(q, "url")) {
+	if f == "" {
 		return ""
 	}
 	if fileExists(filepath.Join(e.config.Root, filepath.FromSlash(p))) {
