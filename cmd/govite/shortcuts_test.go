@@ -302,6 +302,11 @@ func TestDevForceRebundlesDependencies(t *testing.T) {
 		if m == nil {
 			t.Fatalf("main.js does not import the pre-bundled dep:\n%s", body)
 		}
+		// main.js is served once the scan is done; the dep waits for the bundle, whose cache this
+		// test reads after the server stops.
+		if _, err := httpGet(d.url + "node_modules/.vite/deps/dep.js?v=" + m[1]); err != nil {
+			t.Fatal(err)
+		}
 		d.cancel()
 		<-d.done
 		d.done <- 0
