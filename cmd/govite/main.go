@@ -14,6 +14,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	tuneGC()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -2,6 +2,7 @@ package optimizer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/govite/govite/internal/fsresolve"
 	"os"
@@ -19,6 +20,11 @@ import (
 const (
 	nsScanHTML   = "govite-scan-html"   // the JS module that stands for an HTML-like file
 	nsScanScript = "govite-scan-script" // an inline <script> of such a file
+	// scanStop is an extra entry point of each scan round that fails to resolve on purpose. The
+	// scan learns everything from the resolve and load callbacks, which esbuild has all run when
+	// its scan phase ends; an error stops the build there, before linking and printing (which were
+	// half of the scan's CPU and produced output nobody read).
+	scanStop = "govite-scan-stop"
 )
 
 // The patterns Vite's scanner reads HTML-like files with.
@@ -133,6 +139,9 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 			resolveDir = o.opts.Root
 		}
 		if args.Kind == api.ResolveEntryPoint {
+			if id == scanStop {
+				return api.OnResolveResult{}, errors.New(scanStop)
+			}
 			return read(id)
 		}
 		if externalURLRE.MatchString(id) || dataURLRE.MatchString(id) {
@@ -260,9 +269,6 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 	opts.Bundle = true
 	opts.Write = false
 	opts.Format = api.FormatESModule
-	// The entry points of a round import each other only through inline <script>s; split, what
-	// they share is linked once.
-	opts.Splitting = true
 	opts.Outdir = filepath.Join(o.opts.CacheDir, ".scan")
 	opts.Plugins = []api.Plugin{plugin}
 	opts.JSX, opts.JSXDev = o.jsx()
@@ -274,12 +280,16 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 		if testHookScanRound != nil {
 			testHookScanRound(batch)
 		}
-		opts.EntryPointsAdvanced = make([]api.EntryPoint, len(batch))
+		opts.EntryPointsAdvanced = make([]api.EntryPoint, len(batch), len(batch)+1)
 		for i, e := range batch {
 			opts.EntryPointsAdvanced[i] = api.EntryPoint{InputPath: e, OutputPath: "e" + strconv.Itoa(i)}
 		}
+		opts.EntryPointsAdvanced = append(opts.EntryPointsAdvanced, api.EntryPoint{InputPath: scanStop, OutputPath: scanStop})
 		result := api.Build(opts)
 		for _, m := range result.Errors {
+			if m.Text == scanStop {
+				continue
+			}
 			o.log.Warn("dependency scan: " + formatMessage(o.opts.Root, m))
 		}
 		mu.Lock()
