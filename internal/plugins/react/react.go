@@ -463,18 +463,22 @@ func matchAny(res []*regexp.Regexp, s string) bool {
 // (.cjs, .cts) are never touched: the refresh code would make them ES modules.
 func (p *plugin) loaderFor(file, code string) (api.Loader, bool) {
 	ext := path.Ext(file)
-	usesRuntime := strings.Contains(code, p.opts.jsxImportSource+"/jsx-runtime") || strings.Contains(code, p.opts.jsxImportSource+"/jsx-dev-runtime")
-	hooks := hookCallRE.MatchString(code)
+	// The tests on the code run only for the extensions that need them (they read the whole file).
+	usesRuntimeOrHooks := func() bool {
+		return strings.Contains(code, p.opts.jsxImportSource+"/jsx-runtime") ||
+			strings.Contains(code, p.opts.jsxImportSource+"/jsx-dev-runtime") ||
+			hookCallRE.MatchString(code)
+	}
 	switch ext {
 	case ".jsx":
 		return api.LoaderJSX, true
 	case ".tsx":
 		return api.LoaderTSX, true
 	case ".ts", ".mts":
-		return api.LoaderTS, usesRuntime || hooks
+		return api.LoaderTS, usesRuntimeOrHooks()
 	case ".js", ".mjs":
 		// JSX in .js files is accepted: the jsx loader reads every JavaScript file too.
-		return api.LoaderJSX, usesRuntime || hooks || jsxLikeRE.MatchString(code)
+		return api.LoaderJSX, usesRuntimeOrHooks() || jsxLikeRE.MatchString(code)
 	}
 	return api.LoaderNone, false
 }

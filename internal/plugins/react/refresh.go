@@ -3,7 +3,6 @@ package react
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,9 +130,8 @@ var builtinHooks = map[string]bool{
 	"useFormState": true, "useActionState": true, "useOptimistic": true,
 }
 
-var hookNameRE = regexp.MustCompile(`^use[A-Z]`)
-
-func isHookName(s string) bool { return hookNameRE.MatchString(s) }
+// isHookName reports whether s names a hook: "use" and an upper-case letter.
+func isHookName(s string) bool { return len(s) > 3 && s[:3] == "use" && 'A' <= s[3] && s[3] <= 'Z' }
 
 func isComponentName(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
 

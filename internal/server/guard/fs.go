@@ -37,7 +37,11 @@ type FS struct {
 
 type denyPattern struct {
 	pattern string
-	res     []*regexp.Regexp
+	// globs are the alternatives of a pattern that path.Match reads as picomatch does (only "*",
+	// "?" and literal characters), lower-cased; res are the others. The check runs on every request,
+	// and a case-insensitive regexp is the slow kind.
+	globs []string
+	res   []*regexp.Regexp
 	// base is set for a pattern without "/" (".env", "*.{crt,pem}"): it matches the last segment of a
 	// path at any depth, so res match the base name only, not a "**/" regexp over the whole path
 	// (which backtracks over every directory of every request's path).
@@ -53,6 +57,10 @@ func (f *FS) init() {
 	for _, p := range f.Deny {
 		dp := denyPattern{pattern: p, base: !strings.Contains(p, "/")}
 		for _, e := range expandBraces(p) {
+			if !strings.ContainsAny(e, "[]()!+@\\") && !strings.Contains(e, "**") {
+				dp.globs = append(dp.globs, strings.ToLower(e))
+				continue
+			}
 			if re, err := regexp.Compile("(?is)" + config.GlobToRegexp(e)); err == nil {
 				dp.res = append(dp.res, re)
 			}
@@ -131,6 +139,14 @@ func (d denyPattern) match(p string) bool {
 	}
 	if d.base {
 		p = path.Base(p)
+	}
+	if len(d.globs) > 0 {
+		lower := strings.ToLower(p)
+		for _, g := range d.globs {
+			if ok, _ := path.Match(g, lower); ok {
+				return true
+			}
+		}
 	}
 	for _, re := range d.res {
 		if re.MatchString(p) {
