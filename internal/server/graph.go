@@ -185,7 +185,10 @@ func (g *ModuleGraph) updateModuleInfo(m *ModuleNode, info moduleInfo) []*Module
 // of an updated module. As in Vite, m is invalidated hard (transformed again), and a JS importer that
 // imports an invalidated module statically (or imports a softly invalidated one) softly: its next
 // request reuses its old transform with the new timestamps, without resolving its imports again (so
-// an import of a deleted file answers 404 rather than failing the importer).
+// an import of a deleted file answers 404 rather than failing the importer). Also as in Vite, the
+// walk stops at an importer that accepts the module's updates (import.meta.hot.accept('./dep')): the
+// page keeps that importer, which loads the new version itself, so neither it nor its own importers
+// change.
 func (g *ModuleGraph) invalidate(m *ModuleNode, ts int64, hmr bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -208,6 +211,9 @@ func (g *ModuleGraph) invalidate(m *ModuleNode, ts int64, hmr bool) {
 		n.transform = nil
 		n.LastInvalidation = ts
 		for imp := range n.Importers {
+			if imp.AcceptedHMRDeps[n] {
+				continue
+			}
 			walk(imp, (imp.StaticImports[n] || soft) && imp.Type == "js")
 		}
 	}

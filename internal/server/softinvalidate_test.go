@@ -223,3 +223,46 @@ func hasErrorPayload(ps []map[string]any) bool {
 	}
 	return false
 }
+
+// An importer that accepts a dependency's updates is not invalidated by them (Vite's
+// invalidateModule stops there): its transform and its importers' stay as they were, so the next
+// request for it does not transform it again. A module between them that does not accept is still
+// invalidated softly.
+func TestAcceptingImporterKeepsItsTransform(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"src/app.js":  "import './main.js'\n",
+		"src/main.js": "import { b } from './b.js'\nconsole.log(b)\nimport.meta.hot.accept('./b.js', () => {})\n",
+		"src/b.js":    "import { a } from './a.js'\nexport const b = a\n",
+		"src/a.js":    "export const a = 1\n",
+	})
+	s, ts := newServerWith(t, root, false, Options{}, nil)
+	for _, p := range []string{"/src/app.js", "/src/main.js", "/src/b.js", "/src/a.js"} {
+		getOK(t, ts, p, scriptHeaders...)
+	}
+	c := readPayloads(hmrClient(t, s, ts))
+	if err := os.WriteFile(filepath.Join(root, "src/a.js"), []byte("export const a = 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msg := c.next(t)
+	ups, _ := msg["updates"].([]any)
+	if msg["type"] != "update" || len(ups) != 1 || ups[0].(map[string]any)["path"] != "/src/main.js" || ups[0].(map[string]any)["acceptedPath"] != "/src/b.js" {
+		t.Fatalf("editing a.js: %v, want an update of /src/b.js accepted by /src/main.js", msg)
+	}
+	g := s.client().ModuleGraph
+	state := func(url string) invalidationState {
+		m := g.GetModuleByURL(url)
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return m.invalidation
+	}
+	for url, want := range map[string]invalidationState{
+		"/src/a.js":    invalidatedHard,
+		"/src/b.js":    invalidatedSoft,
+		"/src/main.js": notInvalidated,
+		"/src/app.js":  notInvalidated,
+	} {
+		if got := state(url); got != want {
+			t.Errorf("%s: invalidation %v, want %v", url, got, want)
+		}
+	}
+}
