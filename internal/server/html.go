@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -94,8 +95,18 @@ func (s *Server) devHTML(pagePath, filename, src string) string {
 			case tag == "script" && attrs["type"] == "module" && attrs["src"] == "":
 				inModuleScript = start
 			case tag == "script" && attrs["src"] != "":
-				if u, ok := s.pageURL(pagePath, attrs["src"]); ok {
-					edits = append(edits, edit{start, offset, replaceAttr(string(raw), "src", attrs["src"], u)})
+				src := attrs["src"]
+				u, ok := s.pageURL(pagePath, src)
+				if u == "" {
+					u = src
+				}
+				// As in Vite, a script that a hot update reached since the server started is asked for
+				// with that update's ?t=: the browser's cache may hold its old version.
+				if ts := s.lastHMRTimestamp(u); ts > 0 {
+					u, ok = injectQuery(u, "t="+strconv.FormatInt(ts, 10)), true
+				}
+				if ok {
+					edits = append(edits, edit{start, offset, replaceAttr(string(raw), "src", src, u)})
 				}
 			case tag == "link" && attrs["href"] != "" && (strings.Contains(attrs["rel"], "stylesheet") || strings.Contains(attrs["rel"], "modulepreload")):
 				if u, ok := s.pageURL(pagePath, attrs["href"]); ok {
@@ -146,6 +157,27 @@ func (s *Server) pageURL(pagePath, u string) (string, bool) {
 	}
 	abs := path.Join(path.Dir(pagePath), u)
 	return base + strings.TrimPrefix(abs, "/"), true
+}
+
+// lastHMRTimestamp is the time of the last hot update of the client module a page's script URL
+// (with base, as pageURL gives it) names, or 0.
+func (s *Server) lastHMRTimestamp(u string) int64 {
+	base := s.Config.Base
+	if !strings.HasPrefix(u, base) || strings.HasPrefix(u, "//") {
+		return 0
+	}
+	decoded, err := url.PathUnescape(u[len(base)-1:])
+	if err != nil {
+		return 0
+	}
+	g := s.client().ModuleGraph
+	m := g.GetModuleByURL(decoded)
+	if m == nil {
+		return 0
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return m.LastHMRTimestamp
 }
 
 func replaceAttr(tag, name, old, new string) string {

@@ -99,9 +99,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// Public files are served as they are, at base; not for an import, nor a public script or
-	// stylesheet asked with ?url (a module exporting its URL), as in Vite.
-	if f := s.publicFile(p); f != "" && !hasQueryParam(rawQuery, "import") && !(hasQueryParam(rawQuery, "url") && (isJSRequest(p) || isCSSPath(p))) {
+	// Public files are served as they are, at base; not for an import, nor asked with ?url (a module
+	// exporting its URL), as in Vite (whose public middleware skips any ?url).
+	if f := s.publicFile(p); f != "" && !hasQueryParam(rawQuery, "import") && !hasQueryParam(rawQuery, "url") {
 		s.serveFile(w, r, f)
 		return
 	}
@@ -151,7 +151,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.NotFound(w, r)
+	notFoundEmpty(w)
+}
+
+// notFoundEmpty answers 404 without a body, as Vite does for a file or module it does not have (a
+// body would only name server paths).
+func notFoundEmpty(w http.ResponseWriter) {
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusNotFound)
 }
 
 // isTransformRequest tells the module requests from the raw ones: JS and CSS files, ?import, ?raw,
@@ -264,13 +271,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f string) {
 	// ServeContent rather than ServeFile, which redirects .../index.html to .../.
 	file, err := os.Open(f)
 	if err != nil {
-		http.NotFound(w, r)
+		notFoundEmpty(w)
 		return
 	}
 	defer file.Close()
 	st, err := file.Stat()
 	if err != nil || st.IsDir() {
-		http.NotFound(w, r)
+		notFoundEmpty(w)
 		return
 	}
 	http.ServeContent(w, r, f, st.ModTime(), file)
@@ -281,6 +288,10 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f string) {
 func (s *Server) sendError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if errors.As(err, &he) {
+		if he.Status == http.StatusNotFound {
+			notFoundEmpty(w)
+			return
+		}
 		http.Error(w, he.Msg, he.Status)
 		return
 	}

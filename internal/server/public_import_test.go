@@ -52,6 +52,9 @@ func TestPublicFilesImportedFromJS(t *testing.T) {
 		{"/pub.svg?import&raw", `export default ` + jsonQuote(smallSVG)},
 		{"/p.js?url", `export default "/p.js"`},
 		{"/p.js?import&url", `export default "/p.js"`},
+		// Asked for directly, an asset's ?url is its module too, not the file (Vite's public
+		// middleware skips every ?url request).
+		{"/logo.png?url", `export default "/logo.png"`},
 		{"/both.png?import", `export default "/both.png"`},
 	} {
 		if body := getOK(t, ts, c.path); firstLine(body) != c.want {

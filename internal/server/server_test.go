@@ -417,3 +417,16 @@ func TestAppTypes(t *testing.T) {
 		t.Errorf("custom has no index fallback: %d", code)
 	}
 }
+
+// A file or module the server does not have answers 404 with an empty body, as in Vite 8 (observed):
+// the body must not name the server's paths.
+func TestNotFoundHasNoBody(t *testing.T) {
+	root := writeProject(t, map[string]string{"index.html": "<html><body></body></html>"})
+	_, ts := newTestServer(t, root, nil)
+	for _, p := range []string{"/src/missing.js", "/src/missing.js?import", "/src/missing.css", "/src/missing.js?t=1", "/missing.txt"} {
+		code, body, _ := get(t, ts, p, scriptHeaders...)
+		if code != 404 || body != "" {
+			t.Errorf("%s: %d %q, want 404 without a body", p, code, body)
+		}
+	}
+}

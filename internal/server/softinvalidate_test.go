@@ -266,3 +266,35 @@ func TestAcceptingImporterKeepsItsTransform(t *testing.T) {
 		}
 	}
 }
+
+// After a hot update (here a full reload: main.js accepts nothing), the page asks for the updated
+// script with the update's ?t=, as Vite's dev HTML transform does; a script no update reached keeps
+// its URL.
+func TestPageScriptCarriesLastHMRTimestamp(t *testing.T) {
+	for _, base := range []string{"/", "/app/"} {
+		t.Run("base "+base, func(t *testing.T) {
+			root := writeProject(t, map[string]string{
+				"index.html":   `<!doctype html><html><head><script type="module" src="/src/main.js"></script><script type="module" src="./src/other.js"></script></head><body></body></html>`,
+				"src/main.js":  "console.log(1)\n",
+				"src/other.js": "console.log(2)\n",
+			})
+			s, ts := newServerWith(t, root, false, Options{}, func(uc *config.UserConfig) { uc.Base = base })
+			page := getOK(t, ts, base)
+			mustContain(t, "the page before any update", page, `src="`+base+`src/main.js"`)
+			getOK(t, ts, base+"src/main.js", scriptHeaders...)
+			getOK(t, ts, base+"src/other.js", scriptHeaders...)
+			c := readPayloads(hmrClient(t, s, ts))
+			if err := os.WriteFile(filepath.Join(root, "src/main.js"), []byte("console.log(3)\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if msg := c.next(t); msg["type"] != "full-reload" {
+				t.Fatalf("editing main.js: %v, want a full reload", msg)
+			}
+			m := s.client().ModuleGraph.GetModuleByURL("/src/main.js")
+			want := fmt.Sprintf(`src="%ssrc/main.js?t=%d"`, base, m.LastHMRTimestamp)
+			page = getOK(t, ts, base)
+			mustContain(t, "the page after the update", page, want)
+			mustContain(t, "the page after the update", page, `src="`+base+`src/other.js"`)
+		})
+	}
+}
