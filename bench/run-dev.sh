@@ -303,6 +303,17 @@ REPORT=$DEV/report.md
     line "HMR of a leaf component" "$(hmr_median govite)" "$(hmr_median vite)" 0.7
     line "Peak server memory (RSS)" "$(agg govite peak_rss_kb median)" "$(agg vite peak_rss_kb median)" 0.4
     echo
+    # The machine's speed drifts between rounds; the two runs of one round are a minute apart, so
+    # their ratio is the steadier figure. Shown when every round has both runs.
+    if [ "$(nruns govite)" = "$(nruns vite)" ] && [ "$(nruns vite)" -gt 1 ]; then
+      RC=$(col all_rendered_ms)
+      PAIRS=$(paste <(cut -f"$RC" "$RES/govite.tsv") <(cut -f"$RC" "$RES/vite.tsv") |
+        awk -F'\t' '$1 != "-" && $2 != "-" && $2 > 0 {printf "%.4f\n", $1 / $2}')
+      if [ -n "$PAIRS" ]; then
+        echo "Cold start to all $N rendered, round by round (govite's run over Vite's run of the same round): median $(fmtnum %.2f "$(numstat median <<<"$PAIRS")"), min $(fmtnum %.2f "$(numstat min <<<"$PAIRS")"), max $(fmtnum %.2f "$(numstat max <<<"$PAIRS")")."
+        echo
+      fi
+    fi
   fi
   echo "Where the time goes (medians; ms since the server process started unless noted; the page's requests up to the last route):"
   echo
