@@ -125,6 +125,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		res, err := env.TransformRequest(r.Context(), url)
 		if err != nil {
+			if he := (*httpError)(nil); errors.As(err, &he) && he.Status == http.StatusNotFound {
+				s.notFound(w, r, p) // Vite: a module that fails to load goes on to the HTML fallback
+				return
+			}
 			s.sendError(w, r, err)
 			return
 		}
@@ -145,13 +149,36 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveFile(w, r, f)
 		return
 	}
-	if cfg.AppType != "custom" {
-		if f, ok := s.htmlFileFor(p); ok && (strings.HasSuffix(p, "/") || strings.HasSuffix(p, ".html")) {
+	s.notFound(w, r, p)
+}
+
+// notFound answers a request nothing else served, as Vite's HTML fallback and 404 middlewares do: a
+// request that may take HTML (Accept missing, text/html or */*; not a script) gets the page for
+// its path ("/dir/" → /dir/index.html, "/page" → /page.html) or, in an SPA, index.html; anything
+// else 404 without a body. So fetch("/api/missing") gets index.html, as with Vite.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p string) {
+	if s.Config.AppType != "custom" && acceptsHTMLFallback(r) && p != "/favicon.ico" {
+		f, ok := s.htmlFileFor(p)
+		if !ok && s.Config.AppType == "spa" {
+			f = filepath.Join(s.Config.Root, "index.html")
+			ok = fileExists(f)
+		}
+		if ok {
 			s.serveHTML(w, r, p, f)
 			return
 		}
 	}
 	notFoundEmpty(w)
+}
+
+// acceptsHTMLFallback is Vite's test for the HTML fallback: a GET or HEAD whose Accept is missing,
+// empty, text/html or */*, and (observed on Vite 8) not a script's request.
+func acceptsHTMLFallback(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.Header.Get("Sec-Fetch-Dest") == "script" {
+		return false
+	}
+	accept := r.Header.Get("Accept")
+	return accept == "" || strings.Contains(accept, "text/html") || strings.Contains(accept, "*/*")
 }
 
 // notFoundEmpty answers 404 without a body, as Vite does for a file or module it does not have (a

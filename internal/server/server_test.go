@@ -430,3 +430,60 @@ func TestNotFoundHasNoBody(t *testing.T) {
 		}
 	}
 }
+
+// The HTML fallback takes what Vite 8's does (observed, same requests): any path nothing else serves,
+// missing modules included, gets index.html in an SPA when the request may take HTML (Accept
+// missing, text/html or */*) and is not a script's; an mpa only serves the page named by the path.
+func TestHTMLFallbackAsVite(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html":       "<html><head></head><body>home</body></html>",
+		"about/index.html": "<html><head></head><body>about</body></html>",
+		"page.html":        "<html><head></head><body>page</body></html>",
+		"src/main.js":      "export default 1\n",
+	})
+	type req struct{ accept, dest string }
+	html, any, script, json, none := req{"text/html", ""}, req{"*/*", ""}, req{"*/*", "script"}, req{"application/json", ""}, req{"", ""}
+	fetchAny := req{"*/*", "empty"}
+	check := func(t *testing.T, ts *httptest.Server, path string, r req, want string) {
+		t.Helper()
+		var h []string
+		if r.accept != "" {
+			h = append(h, "Accept", r.accept)
+		}
+		if r.dest != "" {
+			h = append(h, "Sec-Fetch-Dest", r.dest)
+		}
+		code, body, _ := get(t, ts, path, h...)
+		switch want {
+		case "404":
+			if code != 404 || body != "" {
+				t.Errorf("%s %+v: %d %.40q, want an empty 404", path, r, code, body)
+			}
+		default:
+			if code != 200 || !strings.Contains(body, "<body>"+want+"</body>") || !strings.Contains(body, "/@vite/client") {
+				t.Errorf("%s %+v: %d %.60q, want the %s page", path, r, code, body, want)
+			}
+		}
+	}
+	_, spa := newTestServer(t, root, nil)
+	for _, p := range []string{"/src/missing.js", "/missing", "/missing.json", "/src/missing.css", "/api/data", "/nope/"} {
+		for _, r := range []req{html, any, none, fetchAny} {
+			check(t, spa, p, r, "home")
+		}
+		for _, r := range []req{script, json} {
+			check(t, spa, p, r, "404")
+		}
+	}
+	check(t, spa, "/about/", any, "about")
+	check(t, spa, "/page", html, "page")
+	check(t, spa, "/favicon.ico", none, "404")
+	if body := getOK(t, spa, "/src/main.js", "Accept", "text/html"); !strings.Contains(body, "export default 1") {
+		t.Errorf("an existing module asked with Accept text/html: %q", body)
+	}
+
+	_, mpa := newTestServer(t, root, func(c *config.UserConfig) { c.AppType = "mpa" })
+	check(t, mpa, "/about/", any, "about")
+	check(t, mpa, "/page", none, "page")
+	check(t, mpa, "/missing", html, "404")
+	check(t, mpa, "/src/missing.js", any, "404")
+}
