@@ -134,13 +134,15 @@ func PreviewHandler(dir, base, appType string) http.Handler {
 				return
 			}
 		}
-		if appType != "mpa" && appType != "custom" && path.Ext(rel) == "" && strings.Contains(r.Header.Get("Accept"), "text/html") {
+		// Vite's HTML fallback (observed on vite preview 8): any missing path that may take HTML.
+		if appType != "mpa" && appType != "custom" && server.AcceptsHTMLFallback(r) && rel != "/favicon.ico" {
 			if f := filepath.Join(dir, "index.html"); fileExists(f) {
 				http.ServeFile(w, r, f)
 				return
 			}
 		}
-		http.NotFound(w, r)
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusNotFound)
 	})
 }
 

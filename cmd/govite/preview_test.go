@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -80,5 +81,59 @@ func TestVersionAndHelp(t *testing.T) {
 	out.Reset()
 	if run(context.Background(), []string{"frobnicate"}, &out, &out) == 0 {
 		t.Error("unknown command exited 0")
+	}
+}
+
+// The preview's HTML fallback is Vite's (observed on vite preview 8 with the same requests): a
+// missing path gets index.html when the request may take HTML and is not a script's; else an empty
+// 404. An mpa has no fallback.
+func TestPreviewHTMLFallbackAsVite(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"index.html":       "<html><body>home</body></html>",
+		"about/index.html": "<html><body>about</body></html>",
+		"assets/app.js":    "console.log(1)",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	do := func(h http.Handler, path, accept, dest string) (int, string) {
+		r := httptest.NewRequest("GET", path, nil)
+		if accept != "" {
+			r.Header.Set("Accept", accept)
+		}
+		if dest != "" {
+			r.Header.Set("Sec-Fetch-Dest", dest)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code, w.Body.String()
+	}
+	spa := PreviewHandler(dir, "/", "spa")
+	for _, p := range []string{"/missing.js", "/missing", "/missing.json", "/nope/", "/assets/none.css"} {
+		for _, c := range []struct{ accept, dest string }{{"text/html", ""}, {"*/*", ""}, {"", ""}, {"*/*", "empty"}} {
+			if code, body := do(spa, p, c.accept, c.dest); code != 200 || !strings.Contains(body, "home") {
+				t.Errorf("spa %s %+v: %d %.40q, want index.html", p, c, code, body)
+			}
+		}
+		for _, c := range []struct{ accept, dest string }{{"*/*", "script"}, {"application/json", ""}} {
+			if code, body := do(spa, p, c.accept, c.dest); code != 404 || body != "" {
+				t.Errorf("spa %s %+v: %d %.40q, want an empty 404", p, c, code, body)
+			}
+		}
+	}
+	if code, body := do(spa, "/assets/app.js", "*/*", "script"); code != 200 || body != "console.log(1)" {
+		t.Errorf("an existing file: %d %q", code, body)
+	}
+	if code, body := do(spa, "/about/", "text/html", ""); code != 200 || !strings.Contains(body, "about") {
+		t.Errorf("/about/: %d %q", code, body)
+	}
+	if code, _ := do(PreviewHandler(dir, "/", "mpa"), "/missing", "text/html", ""); code != 404 {
+		t.Errorf("mpa /missing: %d, want 404", code)
 	}
 }

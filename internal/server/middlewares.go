@@ -157,7 +157,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // its path ("/dir/" → /dir/index.html, "/page" → /page.html) or, in an SPA, index.html; anything
 // else 404 without a body. So fetch("/api/missing") gets index.html, as with Vite.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p string) {
-	if s.Config.AppType != "custom" && acceptsHTMLFallback(r) && p != "/favicon.ico" {
+	if s.Config.AppType != "custom" && AcceptsHTMLFallback(r) && p != "/favicon.ico" {
 		f, ok := s.htmlFileFor(p)
 		if !ok && s.Config.AppType == "spa" {
 			f = filepath.Join(s.Config.Root, "index.html")
@@ -171,9 +171,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p string) {
 	notFoundEmpty(w)
 }
 
-// acceptsHTMLFallback is Vite's test for the HTML fallback: a GET or HEAD whose Accept is missing,
-// empty, text/html or */*, and (observed on Vite 8) not a script's request.
-func acceptsHTMLFallback(r *http.Request) bool {
+// AcceptsHTMLFallback is Vite's test for the HTML fallback, in dev and preview: a GET or HEAD whose
+// Accept is missing, empty, text/html or */*, and (observed on Vite 8) not a script's request.
+func AcceptsHTMLFallback(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.Header.Get("Sec-Fetch-Dest") == "script" {
 		return false
 	}
