@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -73,11 +74,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !strings.HasPrefix(p, cfg.Base) {
-		if p == "/" || p == "/index.html" || strings.TrimSuffix(cfg.Base, "/") == p {
-			http.Redirect(w, r, cfg.Base, http.StatusFound)
-			return
-		}
-		http.Error(w, fmt.Sprintf("The server is configured with a public base URL of %s - did you mean to visit %s%s instead?", cfg.Base, cfg.Base, strings.TrimPrefix(p, "/")), http.StatusNotFound)
+		s.outsideBase(w, r, p)
 		return
 	}
 	p = "/" + strings.TrimPrefix(p, cfg.Base)
@@ -150,6 +147,34 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.notFound(w, r, p)
+}
+
+// outsideBase answers a request for a path outside base as Vite's base middleware does: the root page
+// redirects to base (its query kept); anything else is a 404 that names the URL under base, as a
+// link for a page request.
+func (s *Server) outsideBase(w http.ResponseWriter, r *http.Request, p string) {
+	base := s.Config.Base
+	u := r.URL.RequestURI()
+	if p == "/" || p == "/index.html" {
+		w.Header().Set("Location", base+strings.TrimPrefix(u, r.URL.EscapedPath()))
+		w.WriteHeader(http.StatusFound)
+		return
+	}
+	target := base
+	if strings.TrimSuffix(u, "/")+"/" != base {
+		target = strings.TrimSuffix(base, "/") + u
+	}
+	msg := "The server is configured with a public base URL of %s - did you mean to visit %s instead?"
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
+		link := `<a href="` + html.EscapeString(target) + `">` + html.EscapeString(target) + `</a>`
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, msg, html.EscapeString(base), link)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintf(w, msg, base, target)
 }
 
 // notFound answers a request nothing else served, as Vite's HTML fallback and 404 middlewares do: a
