@@ -65,7 +65,8 @@ func isWebSocketUpgrade(r *http.Request) bool {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	cfg := s.Config
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		// Vite's middlewares pass other methods on to its 404 (a proxied API answered before this).
+		notFoundEmpty(w)
 		return
 	}
 	p, _, err := guard.CleanURLPath(r.URL.EscapedPath(), r.URL.RawQuery)

@@ -442,6 +442,16 @@ func TestNotFoundHasNoBody(t *testing.T) {
 			t.Errorf("%s: %d %q, want 404 without a body", p, code, body)
 		}
 	}
+	// Other methods than GET and HEAD reach Vite's 404 too (no proxy takes them here).
+	res, err := http.Post(ts.URL+"/api/save", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 404 || len(body) != 0 {
+		t.Errorf("POST /api/save: %d %q, want 404 without a body", res.StatusCode, body)
+	}
 }
 
 // The HTML fallback takes what Vite 8's does (observed, same requests): any path nothing else serves,
