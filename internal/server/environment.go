@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -332,6 +333,13 @@ func (e *DevEnvironment) resolveURL(url string) (id, file string, err error) {
 		return url, f, nil
 	}
 	file = e.fileOfURL(p)
+	// An extension-less URL ("/src/main") names the file the resolver completes, as in Vite; the
+	// module keeps one node under both URLs (the graph dedupes by id).
+	if path.Ext(p) == "" && !fileExists(file) {
+		if r, err := e.resolver.resolveFile(file, filepath.Join(e.config.Root, "index.html")); err == nil {
+			file, _ = splitQuery(r)
+		}
+	}
 	if q != "" {
 		return file + "?" + q, file, nil
 	}
@@ -442,6 +450,9 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 			}
 			u, _ := e.devAssetURL(m.File, suffix)
 			return "export default " + strconv.Quote(u), "js", nil, nil
+		}
+		if !fileExists(m.File) {
+			return "", "", nil, notFound(m.URL)
 		}
 		return "", "", nil, fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, or import it with ?raw or ?url", prettyPath(e.config.Root, m.File), filepath.Ext(file))
 	}

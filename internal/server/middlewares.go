@@ -117,7 +117,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	if s.isTransformRequest(p, rawQuery, accept, r) {
+	// As in Vite, a page navigation never gets a transformed module: it gets the file as it is, or
+	// the HTML fallback.
+	if !isDocumentFetch(r) && s.isTransformRequest(p, rawQuery, accept, r) {
 		if isCSSPath(p) && !hasQueryParam(rawQuery, "import") && (strings.Contains(accept, "text/css") || r.Header.Get("Sec-Fetch-Dest") == "style") {
 			url = injectQuery(url, "direct")
 		}
@@ -197,6 +199,15 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p string) {
 	notFoundEmpty(w)
 }
 
+// isDocumentFetch reports a page navigation (Vite's isDocumentFetchDest).
+func isDocumentFetch(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Dest") {
+	case "document", "iframe", "frame", "fencedframe":
+		return true
+	}
+	return false
+}
+
 // AcceptsHTMLFallback is Vite's test for the HTML fallback, in dev and preview: a GET or HEAD whose
 // Accept is missing, empty, text/html or */*, and (observed on Vite 8) not a script's request.
 func AcceptsHTMLFallback(r *http.Request) bool {
@@ -218,6 +229,11 @@ func notFoundEmpty(w http.ResponseWriter) {
 // ?url and the /@id/ and /@fs/ forms of modules.
 func (s *Server) isTransformRequest(p, q, accept string, r *http.Request) bool {
 	if strings.HasPrefix(p, idPrefix) || hasQueryParam(q, "import") || hasQueryParam(q, "html-proxy") {
+		return true
+	}
+	// What a module script asks for is a module (Vite: an image becomes `export default "url"`);
+	// HTML and directories excepted.
+	if r.Header.Get("Sec-Fetch-Dest") == "script" && !strings.HasSuffix(p, "/") && !strings.HasSuffix(p, ".html") {
 		return true
 	}
 	if hasQueryParam(q, "raw") || hasQueryParam(q, "url") || hasQueryParam(q, "inline") {

@@ -510,3 +510,38 @@ func TestHTMLFallbackAsVite(t *testing.T) {
 	check(t, mpa, "/missing", html, "404")
 	check(t, mpa, "/src/missing.js", any, "404")
 }
+
+// Vite 8 decides between a module and the file by the request as well as the URL (observed, same
+// requests): a module script's request (Sec-Fetch-Dest: script) always gets a module, an image or
+// JSON file included; a page navigation (document, iframe) never does, it gets the file as it is; an
+// extension-less URL names the file the resolver completes.
+func TestRequestDestAsVite(t *testing.T) {
+	logo := `<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><!--` + strings.Repeat("x", 5000) + `--></svg>`
+	root := writeProject(t, map[string]string{
+		"index.html":    "<html><head></head><body>home</body></html>",
+		"src/main.ts":   "export const main: string = 'main'\n",
+		"src/style.css": ".a { color: red }\n",
+		"src/logo.svg":  logo,
+		"src/data.json": `{"a": 1}`,
+		"src/plain.js":  "export default 1\n",
+	})
+	_, ts := newTestServer(t, root, nil)
+	script := []string{"Accept", "*/*", "Sec-Fetch-Dest", "script"}
+	doc := []string{"Accept", "text/html", "Sec-Fetch-Dest", "document"}
+
+	mustContain(t, "/src/main as a script", getOK(t, ts, "/src/main", script...), `export const main = "main"`)
+	mustContain(t, "an SVG as a script", getOK(t, ts, "/src/logo.svg", script...), `export default "/src/logo.svg"`)
+	mustContain(t, "JSON as a script", getOK(t, ts, "/src/data.json", script...), `as default`)
+	for _, c := range []struct{ path, want, ctype string }{
+		{"/src/style.css", ".a { color: red }\n", "text/css"},
+		{"/src/style.css?inline", ".a { color: red }\n", "text/css"},
+		{"/src/logo.svg?import", logo, "image/svg+xml"},
+		{"/src/plain.js", "export default 1\n", "text/javascript"},
+	} {
+		_, body, h := get(t, ts, c.path, doc...)
+		if body != c.want || !strings.HasPrefix(h.Get("Content-Type"), c.ctype) {
+			t.Errorf("navigating to %s: %s %.40q, want the file as it is (%s)", c.path, h.Get("Content-Type"), body, c.ctype)
+		}
+	}
+	mustContain(t, "navigating to an extension-less module URL", getOK(t, ts, "/src/main", doc...), "<body>home</body>")
+}
