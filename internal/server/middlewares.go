@@ -120,7 +120,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// As in Vite, a page navigation never gets a transformed module: it gets the file as it is, or
 	// the HTML fallback.
 	if !isDocumentFetch(r) && s.isTransformRequest(p, rawQuery, accept, r) {
-		if isCSSPath(p) && !hasQueryParam(rawQuery, "import") && (strings.Contains(accept, "text/css") || r.Header.Get("Sec-Fetch-Dest") == "style") {
+		// A stylesheet's request (<link>, or Accept text/css as Vite tests it) gets the CSS itself.
+		if isCSSPath(p) && (strings.Contains(accept, "text/css") || r.Header.Get("Sec-Fetch-Dest") == "style") {
 			url = injectQuery(url, "direct")
 		}
 		res, err := env.TransformRequest(r.Context(), url)
@@ -225,8 +226,10 @@ func notFoundEmpty(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusNotFound)
 }
 
-// isTransformRequest tells the module requests from the raw ones: JS and CSS files, ?import, ?raw,
-// ?url and the /@id/ and /@fs/ forms of modules.
+// isTransformRequest tells the module requests from the raw ones, as Vite's transform middleware
+// does: a module script's request, JS and CSS files (with any query), ?import (which import analysis
+// adds to every other import, ?raw and ?url ones included), HTML proxies and /@id/ modules. An image
+// asked with ?url by an <img> is the file.
 func (s *Server) isTransformRequest(p, q, accept string, r *http.Request) bool {
 	if strings.HasPrefix(p, idPrefix) || hasQueryParam(q, "import") || hasQueryParam(q, "html-proxy") {
 		return true
@@ -234,9 +237,6 @@ func (s *Server) isTransformRequest(p, q, accept string, r *http.Request) bool {
 	// What a module script asks for is a module (Vite: an image becomes `export default "url"`);
 	// HTML and directories excepted.
 	if r.Header.Get("Sec-Fetch-Dest") == "script" && !strings.HasSuffix(p, "/") && !strings.HasSuffix(p, ".html") {
-		return true
-	}
-	if hasQueryParam(q, "raw") || hasQueryParam(q, "url") || hasQueryParam(q, "inline") {
 		return true
 	}
 	if isCSSPath(p) {

@@ -143,8 +143,13 @@ func TestServesTransformedModules(t *testing.T) {
 	if body != "PNG" {
 		t.Errorf("asset request: %q", body)
 	}
-	_, body, _ = get(t, ts, "/src/text.txt?raw")
+	_, body, _ = get(t, ts, "/src/text.txt?import&raw")
 	mustContain(t, "?raw", body, `export default "hello"`)
+	mustContain(t, "?raw from a module script", getOK(t, ts, "/src/text.txt?raw", scriptHeaders...), `export default "hello"`)
+	// Without ?import and not from a script, Vite serves the file itself.
+	if _, body, _ = get(t, ts, "/src/text.txt?raw", "Accept", "*/*"); body != "hello" {
+		t.Errorf("/src/text.txt?raw asked by no script: %q, want the file", body)
+	}
 	_, body, _ = get(t, ts, "/robots.txt")
 	if body != "robots" {
 		t.Errorf("public file: %q", body)
