@@ -109,14 +109,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	env := s.Environments["client"]
 	accept := r.Header.Get("Accept")
-	// SPA fallback: a page navigation to a path that is no file gets index.html.
-	if strings.Contains(accept, "text/html") && cfg.AppType != "custom" && !strings.HasPrefix(p, "/@") {
-		if f, ok := s.htmlFileFor(p); ok {
-			s.serveHTML(w, r, p, f)
-			return
-		}
-	}
-
 	// As in Vite, a page navigation never gets a transformed module: it gets the file as it is, or
 	// the HTML fallback.
 	if !isDocumentFetch(r) && s.isTransformRequest(p, rawQuery, accept, r) {
@@ -260,27 +252,20 @@ func (s *Server) resolvesAsModule(p string) bool {
 	return err == nil
 }
 
-// htmlFileFor finds the HTML file for a page URL: the file itself, dir/index.html, and for SPAs the
-// root index.html for any other path.
+// htmlFileFor finds the page a URL names: dir/index.html for "/dir/", the file for "/x.html", and
+// x.html or x/index.html for "/x".
 func (s *Server) htmlFileFor(p string) (string, bool) {
-	root := s.Config.Root
-	candidates := []string{}
-	if strings.HasSuffix(p, "/") {
-		candidates = append(candidates, p+"index.html")
-	} else if strings.HasSuffix(p, ".html") {
-		candidates = append(candidates, p)
-	} else if path.Ext(p) == "" {
-		candidates = append(candidates, p+".html", p+"/index.html")
+	var candidates []string
+	switch {
+	case strings.HasSuffix(p, "/"):
+		candidates = []string{p + "index.html"}
+	case strings.HasSuffix(p, ".html"):
+		candidates = []string{p}
+	case path.Ext(p) == "":
+		candidates = []string{p + ".html", p + "/index.html"}
 	}
 	for _, c := range candidates {
-		f := filepath.Join(root, filepath.FromSlash(c))
-		if fileExists(f) {
-			return f, true
-		}
-	}
-	if s.Config.AppType == "spa" && path.Ext(p) == "" || s.Config.AppType == "spa" && strings.HasSuffix(p, ".html") {
-		f := filepath.Join(root, "index.html")
-		if fileExists(f) {
+		if f := filepath.Join(s.Config.Root, filepath.FromSlash(c)); fileExists(f) {
 			return f, true
 		}
 	}
