@@ -51,6 +51,10 @@ type Result struct {
 	ExportStar bool
 	// HasModuleSyntax is set when the source has import or export statements.
 	HasModuleSyntax bool
+	// Unbalanced is set for a bracket that is never closed or a closing one without its opener.
+	// The lexer's regular-expression heuristic can miscount, so a caller that wants to report it
+	// confirms it with a parser first.
+	Unbalanced *Error
 }
 
 // Error is a lexing error with its position.
@@ -76,6 +80,11 @@ type lexer struct {
 	parens []bool
 	// lastParenKeyword is set when the last ')' closed a keyword condition.
 	lastParenKeyword bool
+	// stray is the offset of the first ')' or '}' without an opener, or -1.
+	stray int
+	// openAt are the offsets of the open '(' and '{' (parallel to parens and braces together, in
+	// opening order), for the error on an unclosed one.
+	openAt []int
 }
 
 type tokKind int
@@ -94,9 +103,16 @@ const (
 
 // Parse scans src.
 func Parse(src string) (*Result, error) {
-	l := &lexer{src: src}
+	l := &lexer{src: src, stray: -1}
 	if err := l.run(); err != nil {
 		return nil, err
+	}
+	switch {
+	case l.stray >= 0:
+		l.res.Unbalanced = &Error{Offset: l.stray, Msg: fmt.Sprintf("unexpected %q", l.src[l.stray])}
+	case len(l.openAt) > 0:
+		at := l.openAt[len(l.openAt)-1]
+		l.res.Unbalanced = &Error{Offset: at, Msg: fmt.Sprintf("%q is never closed", l.src[at])}
 	}
 	return &l.res, nil
 }
@@ -198,6 +214,7 @@ func (l *lexer) runOnce() error {
 			l.lastWord = word
 		case c == '(':
 			l.parens = append(l.parens, l.lastTok == tokWord && (l.lastWord == "if" || l.lastWord == "while" || l.lastWord == "for" || l.lastWord == "with"))
+			l.open(l.pos)
 			l.pos++
 			l.lastTok = tokPunct
 		case c == ')':
@@ -205,6 +222,9 @@ func (l *lexer) runOnce() error {
 			if n := len(l.parens); n > 0 {
 				kw = l.parens[n-1]
 				l.parens = l.parens[:n-1]
+				l.close()
+			} else if l.stray < 0 {
+				l.stray = l.pos
 			}
 			l.pos++
 			if kw {
@@ -217,6 +237,7 @@ func (l *lexer) runOnce() error {
 			// block, but not of an object literal. We treat "}" as closing a block (regex allowed) when
 			// the "{" followed a ")" of a keyword, "=>" or ";"/"{"/"}" or nothing: the common cases.
 			l.braces = append(l.braces, '{')
+			l.open(l.pos)
 			l.pos++
 			l.lastTok = tokPunct
 		case c == '}':
@@ -224,6 +245,7 @@ func (l *lexer) runOnce() error {
 			if n > 0 && l.braces[n-1] == '$' {
 				// End of a template substitution: continue the template.
 				l.braces = l.braces[:n-1]
+				l.close()
 				l.pos++
 				if err := l.readTemplate(); err != nil {
 					return err
@@ -232,6 +254,9 @@ func (l *lexer) runOnce() error {
 			}
 			if n > 0 {
 				l.braces = l.braces[:n-1]
+				l.close()
+			} else if l.stray < 0 {
+				l.stray = l.pos
 			}
 			l.pos++
 			// After "}" a "/" is usually a regex at statement level (end of a block) and a division after
@@ -255,6 +280,15 @@ func (l *lexer) runOnce() error {
 		}
 	}
 	return nil
+}
+
+// open and close keep openAt in step with parens and braces.
+func (l *lexer) open(at int) { l.openAt = append(l.openAt, at) }
+
+func (l *lexer) close() {
+	if n := len(l.openAt); n > 0 {
+		l.openAt = l.openAt[:n-1]
+	}
 }
 
 func (l *lexer) skipLineComment() {
@@ -353,6 +387,7 @@ func (l *lexer) readTemplate() error {
 			return nil
 		case '$':
 			if l.pos+1 < len(l.src) && l.src[l.pos+1] == '{' {
+				l.open(l.pos + 1)
 				l.pos += 2
 				l.braces = append(l.braces, '$')
 				l.lastTok = tokPunct
@@ -610,6 +645,7 @@ func (l *lexer) readDynamicImport(start int) error {
 	// Scan the rest of the argument list with the full lexer until the matching ")".
 	depth := len(l.parens)
 	l.parens = append(l.parens, false)
+	l.open(open)
 	l.lastTok = tokPunct
 	idx := len(l.res.Imports)
 	l.res.Imports = append(l.res.Imports, imp)
@@ -716,8 +752,7 @@ func (l *lexer) readExport(start int) error {
 		l.lastWord = name0(w)
 		return nil
 	case "const", "let", "var":
-		l.readDeclarators()
-		return nil
+		return l.readDeclarators()
 	}
 	l.lastTok = tokWord
 	l.lastWord = w
@@ -733,11 +768,11 @@ func name0(w string) string {
 
 // readDeclarators reads the names of `export const a = 1, b = 2`: each name is followed by "=" and an
 // expression that ends at a "," or ";" at bracket depth zero, or at a line end.
-func (l *lexer) readDeclarators() {
+func (l *lexer) readDeclarators() error {
 	for {
 		_ = l.skipSpace()
 		if l.pos >= len(l.src) {
-			return
+			return nil
 		}
 		if c := l.src[l.pos]; c == '{' || c == '[' {
 			// A destructuring pattern: collect the identifiers that are bound (after ":" or plain).
@@ -745,7 +780,7 @@ func (l *lexer) readDeclarators() {
 		} else if name := l.readWord(); name != "" {
 			l.res.Exports = append(l.res.Exports, name)
 		} else {
-			return
+			return nil
 		}
 		_ = l.skipSpace()
 		if l.pos < len(l.src) && l.src[l.pos] == '=' {
@@ -762,18 +797,18 @@ func (l *lexer) readDeclarators() {
 					}
 					if c == ';' || c == ']' {
 						l.lastTok = tokPunct
-						return
+						return nil
 					}
 					if c == '}' || c == ')' {
-						return
+						return nil
 					}
 				}
 				before := l.pos
 				if err := l.runOnce(); err != nil {
-					return
+					return err
 				}
 				if len(l.braces) == depthB && len(l.parens) == depthP && strings.ContainsAny(l.src[before:l.pos], "\n") && l.atStatementEnd() {
-					return
+					return nil
 				}
 			}
 			continue
@@ -782,7 +817,7 @@ func (l *lexer) readDeclarators() {
 			l.pos++
 			continue
 		}
-		return
+		return nil
 	}
 }
 

@@ -113,3 +113,48 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// Brackets that do not pair up are reported (after the whole source is read, with every import
+// found), as es-module-lexer reports them to Vite's import analysis; balanced code never is.
+func TestUnbalanced(t *testing.T) {
+	for _, c := range []struct {
+		src    string
+		offset int // -1: balanced
+	}{
+		{"export const v = (;\n", 17},
+		{"import a from './a.js'\nfoo(\n", 26},
+		{"function f() {\n  return 1\n", 13},
+		{"a = 1 }\nb = 2\n", 6},
+		{"call())\n", 6},
+		{"const t = `a ${b} c ${ {x: 1}.x }`; import('./x.js').then((m) => { m() })\n", -1},
+		{"if (x) /re(/.test(y); const r = /[)}]/g; a = b / c / (d)\n", -1},
+		{"export const { a, b: [c] } = o; export { a as default }\n", -1},
+		{"const s = '({['; // ( {\n/* } ) */\n", -1},
+	} {
+		r, err := Parse(c.src)
+		if err != nil {
+			t.Fatalf("%q: %v", c.src, err)
+		}
+		switch {
+		case c.offset < 0 && r.Unbalanced != nil:
+			t.Errorf("%q: balanced code reported as unbalanced: %v", c.src, r.Unbalanced)
+		case c.offset >= 0 && r.Unbalanced == nil:
+			t.Errorf("%q: not reported", c.src)
+		case c.offset >= 0 && r.Unbalanced.Offset != c.offset:
+			t.Errorf("%q: reported at %d (%s), want %d", c.src, r.Unbalanced.Offset, r.Unbalanced.Msg, c.offset)
+		}
+	}
+	// The imports are all there.
+	if r, _ := Parse("import a from './a.js'\nfoo(\n"); len(r.Imports) != 1 || r.Imports[0].Specifier != "./a.js" {
+		t.Errorf("imports of unbalanced code: %+v", r.Imports)
+	}
+}
+
+// An error inside an exported declaration's initializer is reported, not swallowed.
+func TestErrorInExportedDeclaration(t *testing.T) {
+	for _, src := range []string{"export const v = \"abc\n", "export let t = `x\n"} {
+		if _, err := Parse(src); err == nil {
+			t.Errorf("%q: no error", src)
+		}
+	}
+}

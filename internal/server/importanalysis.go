@@ -10,12 +10,32 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/glob"
 	"github.com/govite/govite/internal/jslex"
 	"github.com/govite/govite/internal/optimizer"
 	"github.com/govite/govite/internal/sourcemap"
 )
+
+// syntaxError parses code (JavaScript that the lexer found brackets in that do not pair up) and
+// returns its first syntax error, as Vite's import analysis fails on what es-module-lexer cannot
+// read; nil when the code parses (the lexer miscounted around a regular expression). Plain .js files
+// reach the browser otherwise untouched, so this is where their syntax errors get the overlay.
+func syntaxError(file, code string) error {
+	r := api.Transform(code, api.TransformOptions{Loader: api.LoaderJS, Sourcefile: file})
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	err := esbuildErrorsIn(r.Errors, file, "").(*DevError)
+	err.Plugin = "vite:import-analysis"
+	hint := ""
+	if strings.HasSuffix(file, ".js") {
+		hint = " If you are using JSX, make sure to name the file with the .jsx or .tsx extension."
+	}
+	err.Message = "Failed to parse source for import analysis because the content contains invalid JS syntax: " + err.Message + "." + hint
+	return err
+}
 
 // analyzeImports is Vite's vite:import-analysis: every import specifier is rewritten to a URL the
 // browser can load (pre-bundled dependencies with their version, files with ?import or the timestamp
@@ -53,6 +73,11 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 			return "", nil, info, codeError(e.config.Root, m.File, code, le.Offset, le.Msg, "vite:import-analysis")
 		}
 		return "", nil, info, err
+	}
+	if lex.Unbalanced != nil {
+		if err := syntaxError(m.File, code); err != nil {
+			return "", nil, info, err
+		}
 	}
 	importerFile := m.File
 	if importerFile == "" {

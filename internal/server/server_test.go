@@ -164,9 +164,25 @@ func TestErrorsReachOverlayAndServerKeepsRunning(t *testing.T) {
 	root := writeProject(t, map[string]string{
 		"src/bad.ts":     "const x = ;\n",
 		"src/missing.js": "import './nope.js'\n",
+		// Plain JavaScript is not compiled: import analysis finds what its lexer cannot read, as
+		// Vite's does, and a parser names the error.
+		"src/bad.js":       "import './ok.js'\nexport const v = (;\n",
+		"src/badexport.js": "export const s = \"abc\n",
+		"src/ok.js":        "if (x) /re(/.test(y)\nconst r = /[)}]/g, t = `${ {a: 1}.a }`\nexport default r\n",
 	})
 	s, ts := newTestServer(t, root, nil)
-	code, body, _ := get(t, ts, "/src/bad.ts")
+	code, body, _ := get(t, ts, "/src/bad.js")
+	if code != 500 {
+		t.Fatalf("plain JS with a syntax error: %d\n%s", code, body)
+	}
+	mustContain(t, "plain JS syntax error", body, "src/bad.js:2:19", `Unexpected ";"`, "export const v = (;", "^")
+	if code, body, _ = get(t, ts, "/src/badexport.js"); code != 500 || !strings.Contains(body, "unterminated string") {
+		t.Errorf("an unterminated string in an exported declaration: %d\n%s", code, body)
+	}
+	if code, body, _ = get(t, ts, "/src/ok.js"); code != 200 {
+		t.Errorf("valid plain JS with brackets in regular expressions: %d\n%s", code, body)
+	}
+	code, body, _ = get(t, ts, "/src/bad.ts")
 	if code != 500 {
 		t.Fatalf("syntax error: %d", code)
 	}
