@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -27,7 +28,7 @@ func (s *Server) middlewares() http.Handler {
 	var h http.Handler = http.HandlerFunc(s.serve)
 	if len(cfg.Server.Proxy) > 0 {
 		s.warnProxyOptions()
-		h = guard.Proxy(cfg.Server.Proxy, s.logger, h)
+		h = guard.Proxy(cfg.Server.Proxy, s.logger, h, s.sendError)
 	}
 	inner := h
 	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -355,7 +356,45 @@ func (s *Server) sendError(w http.ResponseWriter, r *http.Request, err error) {
 	de := asDevError(err)
 	s.logger.Error("Internal server error: " + de.Error())
 	s.client().Hot.SendPayload(map[string]any{"type": "error", "err": de.payload()})
-	http.Error(w, de.Error(), http.StatusInternalServerError)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, s.errorPage(de))
+}
+
+// errorPage is the body of a 500, as Vite's error middleware writes it: a page that shows the error in
+// the overlay when it is opened (a module script ignores it; its page gets the overlay over the
+// WebSocket).
+func (s *Server) errorPage(de *DevError) string {
+	data, _ := json.Marshal(de.payload()) // escapes "<" and ">": quoted source cannot end the script
+	errJSON := string(data)
+	client, _ := json.Marshal(s.Config.Base + strings.TrimPrefix(clientPath, "/"))
+	return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8" />
+    <title>Error</title>
+    <script type="module">
+      const error = ` + errJSON + `
+      try {
+        const { ErrorOverlay } = await import(` + string(client) + `)
+        document.body.appendChild(new ErrorOverlay(error))
+      } catch {
+        const h = (tag, text) => {
+          const el = document.createElement(tag)
+          el.textContent = text
+          return el
+        }
+        document.body.appendChild(h('h1', 'Internal Server Error'))
+        document.body.appendChild(h('h2', error.message))
+        document.body.appendChild(h('pre', error.stack))
+        document.body.appendChild(h('p', '(Error overlay failed to load)'))
+      }
+    </script>
+  </head>
+  <body>
+  </body>
+</html>
+`
 }
 
 // clientSource is /@vite/client with this server's options baked in.

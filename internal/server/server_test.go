@@ -65,7 +65,26 @@ func get(t testing.TB, ts *httptest.Server, path string, header ...string) (int,
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode == 500 {
+		return res.StatusCode, errorPageText(t, string(body)), res.Header
+	}
 	return res.StatusCode, string(body), res.Header
+}
+
+// errorPageText reads the error out of a 500's page (see Server.errorPage) and gives it as the
+// terminal shows it, which is what the tests check.
+func errorPageText(t testing.TB, page string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(page, "const error = ")
+	if !ok {
+		t.Fatalf("a 500 without the error page:\n%s", page)
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	var de DevError // the payload's keys match its fields
+	if err := json.Unmarshal([]byte(line), &de); err != nil {
+		t.Fatalf("the error page's error: %v\n%s", err, line)
+	}
+	return de.Error()
 }
 
 func mustContain(t testing.TB, what, body string, wants ...string) {
@@ -565,4 +584,29 @@ func TestRequestDestAsVite(t *testing.T) {
 		}
 	}
 	mustContain(t, "navigating to an extension-less module URL", getOK(t, ts, "/src/main", doc...), "<body>home</body>")
+}
+
+// A 500's body is Vite's error page: opened in a tab, it shows the error in the overlay, imported
+// from the client at base; the error is JSON in a module script, with "<" escaped so that the
+// source it quotes cannot end the script.
+func TestErrorPageShowsTheOverlay(t *testing.T) {
+	root := writeProject(t, map[string]string{"src/bad.ts": "const x = </script> ;\n"})
+	_, ts := newTestServer(t, root, func(c *config.UserConfig) { c.Base = "/app/" })
+	res, err := http.Get(ts.URL + "/app/src/bad.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page := string(data)
+	if res.StatusCode != 500 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("%d %s, want a 500 page", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	mustContain(t, "the error page", page, "<!DOCTYPE html>", `<script type="module">`,
+		`const { ErrorOverlay } = await import("/app/@vite/client")`, "document.body.appendChild(new ErrorOverlay(error))",
+		`"plugin":"vite:esbuild"`, `\u003c/script\u003e`)
+	if strings.Count(page, "</script>") != 1 {
+		t.Errorf("the quoted source ends the page's script:\n%s", page)
+	}
+	mustContain(t, "the error", errorPageText(t, page), "src/bad.ts:1:12", `Unexpected "/"`)
 }

@@ -627,7 +627,7 @@ func TestProxyHTTP(t *testing.T) {
 		{Context: "/bad", Target: "ftp://x.test"},
 	}
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "NEXT "+r.URL.RequestURI()) })
-	front := httptest.NewServer(Proxy(rules, logger, next))
+	front := httptest.NewServer(Proxy(rules, logger, next, nil))
 	defer front.Close()
 
 	tests := []struct {
@@ -670,7 +670,7 @@ func TestProxyHTTP(t *testing.T) {
 		}
 	}
 	// No rules: next itself.
-	if h := Proxy(nil, nil, next); fmt.Sprintf("%p", h) != fmt.Sprintf("%p", next) {
+	if h := Proxy(nil, nil, next, nil); fmt.Sprintf("%p", h) != fmt.Sprintf("%p", next) {
 		t.Error("Proxy without rules wraps next")
 	}
 }
@@ -708,7 +708,7 @@ func TestProxyWebSocket(t *testing.T) {
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "NEXT", http.StatusTeapot)
 	})
-	front := httptest.NewServer(Proxy(rules, slog.New(slog.DiscardHandler), next))
+	front := httptest.NewServer(Proxy(rules, slog.New(slog.DiscardHandler), next, nil))
 	defer front.Close()
 	frontWS := "ws://" + strings.TrimPrefix(front.URL, "http://")
 

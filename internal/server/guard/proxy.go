@@ -26,7 +26,7 @@ import (
 // skips TLS certificate verification. Bypass, XFwd, the Location and cookie rewrites and the timeouts
 // are in proxy_options.go. A target that cannot be reached answers 502 with a message naming
 // it; the error is logged through logger (slog.Default() when nil).
-func Proxy(rules []config.ProxyRule, logger *slog.Logger, next http.Handler) http.Handler {
+func Proxy(rules []config.ProxyRule, logger *slog.Logger, next http.Handler, onError ErrorHandler) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -49,7 +49,7 @@ func Proxy(rules []config.ProxyRule, logger *slog.Logger, next http.Handler) htt
 			if !p.match(uri) || upgrade && !p.ws {
 				continue
 			}
-			p.handle(w, r, uri, next, logger)
+			p.handle(w, r, uri, next, logger, onError)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -20,18 +20,26 @@ import (
 // incomingHostKey carries the Host the client asked for to ModifyResponse (autoRewrite).
 type incomingHostKey struct{}
 
+// ErrorHandler answers a request that failed with err (the dev server's error page and overlay, as
+// Vite's error middleware does for a bypass that throws).
+type ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
+
 // errIncomingTimeout is the cause of a request cancelled by the rule's timeout.
 var errIncomingTimeout = errors.New("server.proxy timeout")
 
 // handle serves a request that matches the rule: bypass first, then the proxy, within the rule's
 // timeout.
-func (p *proxyRule) handle(w http.ResponseWriter, r *http.Request, uri string, next http.Handler, logger *slog.Logger) {
+func (p *proxyRule) handle(w http.ResponseWriter, r *http.Request, uri string, next http.Handler, logger *slog.Logger, onError ErrorHandler) {
 	if p.rule.Bypass != nil {
 		res, err := p.rule.Bypass(w, r)
 		switch {
 		case err != nil:
 			logger.Error("http proxy bypass error", "url", uri, "err", err)
-			if !res.Handled {
+			switch {
+			case res.Handled:
+			case onError != nil:
+				onError(w, r, err)
+			default:
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 			}
 			return
