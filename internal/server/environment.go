@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -289,8 +287,7 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 	if len(pruned) > 0 && e.Hot != nil {
 		e.prune(pruned)
 	}
-	sum := sha256.Sum256([]byte(res.Code))
-	res.ETag = `W/"` + strconv.Itoa(len(res.Code)) + "-" + hex.EncodeToString(sum[:8]) + `"`
+	res.ETag = etagOf(res.Code)
 	e.ModuleGraph.setCached(m, res, started)
 	return res, nil
 }

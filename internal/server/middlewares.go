@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -296,16 +298,27 @@ func (s *Server) serveModule(w http.ResponseWriter, r *http.Request, res *Transf
 		w.Header().Set("Cache-Control", "no-cache")
 	}
 	w.Header().Set("Etag", res.ETag)
-	if match := r.Header.Get("If-None-Match"); match != "" && match == res.ETag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
 	s.serveBody(w, r, res.ContentType, res.Code)
+}
+
+// etagOf is the weak ETag of a body, as Vite's send() gives every response it writes.
+func etagOf(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return `W/"` + strconv.Itoa(len(body)) + "-" + hex.EncodeToString(sum[:8]) + `"`
 }
 
 // serveBody answers with body. The length goes in Content-Length, as Vite sends it: without it,
 // net/http sends a body over its 2 KB buffer chunked.
 func (s *Server) serveBody(w http.ResponseWriter, r *http.Request, contentType string, body string) {
+	etag := w.Header().Get("Etag")
+	if etag == "" {
+		etag = etagOf(body)
+		w.Header().Set("Etag", etag)
+	}
+	if match := r.Header.Get("If-None-Match"); match != "" && match == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	if w.Header().Get("Cache-Control") == "" {

@@ -610,3 +610,21 @@ func TestErrorPageShowsTheOverlay(t *testing.T) {
 	}
 	mustContain(t, "the error", errorPageText(t, page), "src/bad.ts:1:12", `Unexpected "/"`)
 }
+
+// Every body the server writes carries an ETag and answers 304 to it, as Vite's send() does: the
+// client, pages and modules alike.
+func TestETagOnEveryBody(t *testing.T) {
+	root := writeProject(t, map[string]string{"index.html": "<html><head></head><body>home</body></html>", "src/a.js": "export default 1\n"})
+	_, ts := newTestServer(t, root, nil)
+	for _, p := range []string{"/@vite/client", "/", "/src/a.js"} {
+		_, _, h := get(t, ts, p)
+		etag := h.Get("Etag")
+		if !strings.HasPrefix(etag, `W/"`) {
+			t.Errorf("%s: ETag %q", p, etag)
+			continue
+		}
+		if code, body, _ := get(t, ts, p, "If-None-Match", etag); code != 304 || body != "" {
+			t.Errorf("%s with If-None-Match: %d %.30q, want 304", p, code, body)
+		}
+	}
+}

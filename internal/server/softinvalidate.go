@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -108,8 +106,7 @@ func (e *DevEnvironment) refreshImportTimestamps(m *ModuleNode, base *TransformR
 
 	res := *base
 	res.Code = out
-	sum := sha256.Sum256([]byte(out))
-	res.ETag = `W/"` + strconv.Itoa(len(out)) + "-" + hex.EncodeToString(sum[:8]) + `"`
+	res.ETag = etagOf(out)
 	return &res, true
 }
 
