@@ -7,27 +7,27 @@ import (
 	"time"
 )
 
-func TestGCLimitFollowsLiveHeap(t *testing.T) {
+func TestGCPercentFollowsLiveHeap(t *testing.T) {
 	for _, c := range []struct {
 		live uint64
-		want int64
+		want int
 	}{
-		{0, gcHeadroom},
-		{30 << 20, gcHeadroom},
-		{50 << 20, gcHeadroom},
-		{80 << 20, 160 << 20},
-		{1 << 30, 2 << 30},
+		{0, gcMaxPercent},
+		{8 << 20, gcMaxPercent},
+		{16 << 20, 300},
+		{32 << 20, 100},
+		{40 << 20, 100},
+		{1 << 30, 100},
 	} {
-		if got := gcLimit(c.live); got != c.want {
-			t.Errorf("gcLimit(%d MB) = %d MB, want %d MB", c.live>>20, got>>20, c.want>>20)
+		if got := gcPercentFor(c.live); got != c.want {
+			t.Errorf("gcPercentFor(%d MB) = %d, want %d", c.live>>20, got, c.want)
 		}
 	}
 }
 
 func TestTuneGC(t *testing.T) {
 	oldPercent := debug.SetGCPercent(100)
-	oldLimit := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetGCPercent(oldPercent); debug.SetMemoryLimit(oldLimit) })
+	t.Cleanup(func() { debug.SetGCPercent(oldPercent) })
 
 	t.Run("environment wins", func(t *testing.T) {
 		t.Setenv("GOGC", "100")
@@ -39,10 +39,10 @@ func TestTuneGC(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	tuneGC()
-	if p := debug.SetGCPercent(gcPercent); p != gcPercent {
-		t.Errorf("GC percent %d, want %d", p, gcPercent)
+	if p := debug.SetGCPercent(gcMaxPercent); p != gcMaxPercent {
+		t.Errorf("GC percent %d, want %d", p, gcMaxPercent)
 	}
-	// A big live heap moves the limit up after a collection.
+	// A big live heap brings GOGC back to Go's default after a collection.
 	big := make([][]byte, 0, 150)
 	for range 150 {
 		big = append(big, make([]byte, 1<<20))
@@ -51,10 +51,12 @@ func TestTuneGC(t *testing.T) {
 	for {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond) // the finalizer runs on its own goroutine
-		if l := debug.SetMemoryLimit(-1); l >= 2*150<<20 {
+		p := debug.SetGCPercent(-1)
+		debug.SetGCPercent(p)
+		if p == 100 {
 			break
 		} else if time.Now().After(deadline) {
-			t.Fatalf("memory limit %d MB with ~150 MB live, want at least 300 MB", l>>20)
+			t.Fatalf("GC percent %d with ~150 MB live, want 100", p)
 		}
 	}
 	runtime.KeepAlive(big)
