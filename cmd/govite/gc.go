@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -10,13 +11,14 @@ import (
 // The garbage collector's default (GOGC=100: collect when the heap has doubled since the last
 // collection) is tuned for long-running servers with large heaps. govite's live heap is small and
 // most of what it allocates is short-lived (esbuild's syntax trees, one per transform), so with the
-// default it collected every few MB during a dev server's start-up, ~15 % of its CPU. tuneGC lets
-// the heap grow to gcHeadroom before a collection while the live heap is small (GOGC up to 400),
-// and keeps Go's default once the live heap is half of that or more. It sets GOGC after every
-// collection rather than a memory limit: a limit that trailed a build's fast-growing heap made the
-// collector run back to back (a 2000-module build took 35 % longer). With 64 MB the dev server's
-// peak RSS on the 1000-component benchmark is ~120 MB (90–110 MB with Go's default); 100 MB saved
-// a little more CPU for ~150 MB.
+// default it collected every few MB during a dev server's start-up, ~15 % of its CPU.
+//
+// tuneGC lets a small heap grow: while the live heap is under gcSmallLive, GOGC is 400 under a
+// memory limit of gcHeadroom (the runtime then also returns freed memory to the system sooner, which
+// keeps the peak RSS where the default had it). Once the live heap is larger, Go's defaults come
+// back: a limit that trailed a build's fast-growing heap made the collector run back to back (a
+// 2000-module build took 35 % longer), and GOGC alone, without the limit, cost ~30 MB more peak
+// RSS in the dev server for the same CPU. It decides after every collection.
 //
 // It is for the command only: a Go program that mounts the dev server as a library keeps its own
 // settings. GOGC or GOMEMLIMIT in the environment turn it off.
@@ -24,25 +26,30 @@ func tuneGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetGCPercent(gcMaxPercent)
+	setGC(0)
 	watchGC()
 }
 
 const (
-	gcMaxPercent = 400
-	gcHeadroom   = 64 << 20
+	gcHeadroom  = 100 << 20
+	gcSmallLive = 32 << 20
 )
 
-// gcPercentFor is the GOGC for a live heap of live bytes: the heap may grow to gcHeadroom, within
-// Go's default (100) and gcMaxPercent.
-func gcPercentFor(live uint64) int {
-	if live == 0 {
-		return gcMaxPercent
+// gcSettings are GOGC and the memory limit for a live heap of live bytes.
+func gcSettings(live uint64) (percent int, limit int64) {
+	if live < gcSmallLive {
+		return 400, gcHeadroom
 	}
-	return int(min(max(int64(gcHeadroom*100/live)-100, 100), gcMaxPercent))
+	return 100, math.MaxInt64
 }
 
-// watchGC sets GOGC after every collection: a finalizer runs once per cycle, on an object that
+func setGC(live uint64) {
+	percent, limit := gcSettings(live)
+	debug.SetGCPercent(percent)
+	debug.SetMemoryLimit(limit)
+}
+
+// watchGC decides after every collection: a finalizer runs once per cycle, on an object that
 // becomes garbage at that cycle, and arms the next one.
 func watchGC() {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -52,7 +59,7 @@ func watchGC() {
 		runtime.SetFinalizer(s, func(*gcSentinel) {
 			metrics.Read(sample)
 			if sample[0].Value.Kind() == metrics.KindUint64 {
-				debug.SetGCPercent(gcPercentFor(sample[0].Value.Uint64()))
+				setGC(sample[0].Value.Uint64())
 			}
 			arm()
 		})

@@ -1,33 +1,34 @@
 package main
 
 import (
+	"math"
 	"runtime"
 	"runtime/debug"
 	"testing"
 	"time"
 )
 
-func TestGCPercentFollowsLiveHeap(t *testing.T) {
+func TestGCSettingsFollowLiveHeap(t *testing.T) {
 	for _, c := range []struct {
-		live uint64
-		want int
+		live    uint64
+		percent int
+		limit   int64
 	}{
-		{0, gcMaxPercent},
-		{8 << 20, gcMaxPercent},
-		{16 << 20, 300},
-		{32 << 20, 100},
-		{40 << 20, 100},
-		{1 << 30, 100},
+		{0, 400, gcHeadroom},
+		{20 << 20, 400, gcHeadroom},
+		{gcSmallLive, 100, math.MaxInt64},
+		{1 << 30, 100, math.MaxInt64},
 	} {
-		if got := gcPercentFor(c.live); got != c.want {
-			t.Errorf("gcPercentFor(%d MB) = %d, want %d", c.live>>20, got, c.want)
+		if p, l := gcSettings(c.live); p != c.percent || l != c.limit {
+			t.Errorf("gcSettings(%d MB) = %d, %d; want %d, %d", c.live>>20, p, l, c.percent, c.limit)
 		}
 	}
 }
 
 func TestTuneGC(t *testing.T) {
 	oldPercent := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(oldPercent) })
+	oldLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(oldPercent); debug.SetMemoryLimit(oldLimit) })
 
 	t.Run("environment wins", func(t *testing.T) {
 		t.Setenv("GOGC", "100")
@@ -39,10 +40,11 @@ func TestTuneGC(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	tuneGC()
-	if p := debug.SetGCPercent(gcMaxPercent); p != gcMaxPercent {
-		t.Errorf("GC percent %d, want %d", p, gcMaxPercent)
+	if p, l := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1); p != 400 || l != gcHeadroom {
+		t.Errorf("GC percent %d, limit %d; want 400, %d", p, l, gcHeadroom)
 	}
-	// A big live heap brings GOGC back to Go's default after a collection.
+	debug.SetGCPercent(400)
+	// A big live heap brings Go's defaults back after a collection.
 	big := make([][]byte, 0, 150)
 	for range 150 {
 		big = append(big, make([]byte, 1<<20))
@@ -51,12 +53,10 @@ func TestTuneGC(t *testing.T) {
 	for {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond) // the finalizer runs on its own goroutine
-		p := debug.SetGCPercent(-1)
-		debug.SetGCPercent(p)
-		if p == 100 {
+		if debug.SetMemoryLimit(-1) == math.MaxInt64 {
 			break
 		} else if time.Now().After(deadline) {
-			t.Fatalf("GC percent %d with ~150 MB live, want 100", p)
+			t.Fatal("the memory limit stays with ~150 MB live")
 		}
 	}
 	runtime.KeepAlive(big)
