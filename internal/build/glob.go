@@ -9,6 +9,23 @@ import (
 	"github.com/govite/govite/internal/jslex"
 )
 
+// toJS turns TS and JSX into JavaScript (with an inline source map back to code) for the lexer,
+// which reads JS only; false when esbuild cannot parse code.
+func (b *builder) toJS(code, importer string, loader api.Loader) (string, bool) {
+	if loader == api.LoaderJS {
+		return code, true
+	}
+	r := api.Transform(code, api.TransformOptions{
+		Loader: loader, Sourcefile: importer, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
+		JSX: b.jsxMode(), JSXImportSource: b.cfg.Esbuild.JSXImportSource, JSXFactory: b.cfg.Esbuild.JSXFactory,
+		JSXFragment: b.cfg.Esbuild.JSXFragment, TsconfigRaw: "{}", Format: api.FormatDefault,
+	})
+	if len(r.Errors) > 0 {
+		return "", false
+	}
+	return string(r.Code), true
+}
+
 // transformGlobs replaces each import.meta.glob(patterns, options) call of a module with the object of
 // the files it matches, as the dev server does (both through package glob): lazy
 // `() => import("./x.js")` functions, which wrapDynamicImports then routes through the preload helper
@@ -19,17 +36,9 @@ func (b *builder) transformGlobs(code, importer string, loader api.Loader) (stri
 	if loader == api.LoaderJSON || !strings.Contains(code, "import.meta.glob") {
 		return code, loader, nil
 	}
-	js := code
-	if loader != api.LoaderJS {
-		r := api.Transform(code, api.TransformOptions{
-			Loader: loader, Sourcefile: importer, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
-			JSX: b.jsxMode(), JSXImportSource: b.cfg.Esbuild.JSXImportSource, JSXFactory: b.cfg.Esbuild.JSXFactory,
-			JSXFragment: b.cfg.Esbuild.JSXFragment, TsconfigRaw: "{}", Format: api.FormatDefault,
-		})
-		if len(r.Errors) > 0 {
-			return code, loader, nil // esbuild reports the error with its location when it parses the original
-		}
-		js = string(r.Code)
+	js, ok := b.toJS(code, importer, loader)
+	if !ok {
+		return code, loader, nil // esbuild reports the error with its location when it parses the original
 	}
 	lex, err := jslex.Parse(js)
 	if err != nil {

@@ -453,17 +453,9 @@ func (b *builder) transformImportForms(code, importer, moduleKey string, loader 
 	if !urls && !vars || loader == api.LoaderJSON {
 		return code, loader, nil
 	}
-	js := code
-	if loader != api.LoaderJS {
-		r := api.Transform(code, api.TransformOptions{
-			Loader: loader, Sourcefile: importer, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
-			JSX: b.jsxMode(), JSXImportSource: b.cfg.Esbuild.JSXImportSource, JSXFactory: b.cfg.Esbuild.JSXFactory,
-			JSXFragment: b.cfg.Esbuild.JSXFragment, TsconfigRaw: "{}", Format: api.FormatDefault,
-		})
-		if len(r.Errors) > 0 {
-			return code, loader, nil // esbuild reports the error with its location when it parses the original
-		}
-		js = string(r.Code)
+	js, ok := b.toJS(code, importer, loader)
+	if !ok {
+		return code, loader, nil // esbuild reports the error with its location when it parses the original
 	}
 	lex, err := jslex.Parse(js)
 	if err != nil {
