@@ -158,7 +158,7 @@ clean_app() { rm -rf "$APP/node_modules" "$BENCH/node_modules/.vite-temp"; }
 COLS=(ready_ms first_view_ms all_rendered_ms hmr_median_ms peak_rss_kb cpu_s warm_ready_ms
   group_peak_rss_kb requests server_wait_p50_ms server_wait_p95_ms server_wait_sum_ms
   load_event_ms first_module_request_ms page_reloads hmr_full_reloads failed_requests console_errors exceptions
-  hmr_request_ms hmr_server_wait_ms)
+  hmr_request_ms hmr_server_wait_ms browser_cpu_s)
 col() { local i; for i in "${!COLS[@]}"; do [ "${COLS[$i]}" = "$1" ] && { echo $((i + 1)); return; }; done; }
 
 # run_one TOOL LABEL: one cold run of the scenario.
@@ -339,6 +339,7 @@ REPORT=$DEV/report.md
   brow "server wait per request, p95 (ms)" server_wait_p95_ms %.1f
   brow "server wait, sum over requests (ms)" server_wait_sum_ms %.0f
   brow "server CPU, whole scenario (s)" cpu_s %.1f
+  brow "Chromium CPU, server start to all rendered (s)" browser_cpu_s %.1f
   brow "HMR: file write → page requests the new module (ms)" hmr_request_ms %.0f
   brow "HMR: server wait for the new module (ms)" hmr_server_wait_ms %.1f
   brow "page reloads during start-up" page_reloads %.0f

@@ -27,7 +27,9 @@
 //     and the server's wait for that request.
 //  6. The server process group gets SIGINT (SIGKILL after 10 s); GNU time reports its peak RSS
 //     (the largest resident set of the process or a descendant) and CPU time. The process group's
-//     summed RSS is also sampled every 50 ms as a cross-check.
+//     summed RSS is also sampled every 50 ms as a cross-check. Chromium's CPU time (the browser
+//     process and its descendants, from /proc) is read when the server starts and when every route
+//     is rendered: the browser's share of the two cores, which neither server controls.
 //  7. With -warm-ready, the server is started once more with the dep cache the cold run left
 //     behind, and only the time to HTTP ready is measured.
 //
@@ -107,6 +109,7 @@ type Result struct {
 	PeakRSSKB      int64     `json:"peak_rss_kb"`
 	GroupPeakKB    int64     `json:"group_peak_rss_kb"`
 	CPUSeconds     float64   `json:"cpu_s"`
+	BrowserCPU     float64   `json:"browser_cpu_s"` // Chromium's CPU from the server's start to all rendered
 	WarmReadyMS    float64   `json:"warm_ready_ms"`
 	ConsoleErrors  int       `json:"console_errors"`
 	Exceptions     int       `json:"exceptions"`
@@ -507,6 +510,11 @@ func run(ctx context.Context, o *options, res *Result) error {
 	}
 
 	// 2. The server, under GNU time, in its own process group.
+	browserPID := 0
+	if b := chromedp.FromContext(tab).Browser; b != nil && b.Process() != nil {
+		browserPID = b.Process().Pid
+	}
+	browserCPU0 := browserCPU(browserPID)
 	srv, err := startServer(o, "server.log", filepath.Join(o.logdir, "time.txt"))
 	if err != nil {
 		return err
@@ -613,6 +621,7 @@ func run(ctx context.Context, o *options, res *Result) error {
 		}
 	}
 	res.AllRenderedMS = res.RouteMS[len(res.RouteMS)-1]
+	res.BrowserCPU = browserCPU(browserPID) - browserCPU0
 	res.Components = g.total // every route complete: all components rendered (checked by readGraph)
 	rec.mu.Lock()
 	for _, l := range rec.load {
@@ -912,34 +921,64 @@ func (s *server) sample() {
 			return
 		case <-t.C:
 		}
-		entries, _ := os.ReadDir("/proc")
 		var sum int64
-		for _, e := range entries {
-			if e.Name()[0] < '0' || e.Name()[0] > '9' {
-				continue
+		eachProc(func(_ int, f []string) {
+			if pg, _ := strconv.Atoi(f[2]); pg == pgid {
+				rss, _ := strconv.ParseInt(f[21], 10, 64)
+				sum += rss * page
 			}
-			data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-			if err != nil {
-				continue
-			}
-			i := strings.LastIndexByte(string(data), ')')
-			if i < 0 {
-				continue
-			}
-			f := strings.Fields(string(data[i+1:]))
-			if len(f) < 22 {
-				continue
-			}
-			if pg, _ := strconv.Atoi(f[2]); pg != pgid {
-				continue
-			}
-			rss, _ := strconv.ParseInt(f[21], 10, 64)
-			sum += rss * page
-		}
+		})
 		s.mu.Lock()
 		s.peakKB = max(s.peakKB, sum)
 		s.mu.Unlock()
 	}
+}
+
+// eachProc calls fn with the pid and the fields after the command name of every process in /proc
+// (f[0] is the state, f[1] the parent, f[2] the process group, f[11] and f[12] the user and system
+// CPU in clock ticks, f[21] the RSS in pages).
+func eachProc(fn func(pid int, f []string)) {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i := strings.LastIndexByte(string(data), ')')
+		if i < 0 {
+			continue
+		}
+		if f := strings.Fields(string(data[i+1:])); len(f) >= 22 {
+			fn(pid, f)
+		}
+	}
+}
+
+// browserCPU is the CPU time, in seconds, that the browser process with this pid and its running
+// descendants have used so far (clock ticks of 1/100 s, as on Linux).
+func browserCPU(pid int) float64 {
+	parent := map[int]int{}
+	ticks := map[int]int64{}
+	eachProc(func(p int, f []string) {
+		parent[p], _ = strconv.Atoi(f[1])
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks[p] = u + s
+	})
+	var sum int64
+	for p, t := range ticks {
+		for q := p; q > 1; q = parent[q] {
+			if q == pid {
+				sum += t
+				break
+			}
+		}
+	}
+	return float64(sum) / 100
 }
 
 func (s *server) diedEarly() bool {
