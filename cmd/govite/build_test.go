@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -101,5 +102,60 @@ func TestBuildSSRCommand(t *testing.T) {
 	// The previous output is kept.
 	if _, err := os.Stat(filepath.Join(root, "dist/server/entry-server.js")); err != nil {
 		t.Errorf("a failed build removed the previous output: %v", err)
+	}
+}
+
+// build.modulePreload.resolveDependencies in vite.config.js decides the preloads, for the page and
+// for each import(), through a plugin's config hook too; what it throws fails the build and names it.
+func TestBuildResolveDependenciesFromConfig(t *testing.T) {
+	files := map[string]string{
+		"package.json":  `{"type":"module"}`,
+		"index.html":    `<!doctype html><html><head></head><body><script type="module" src="/src/main.js"></script></body></html>`,
+		"src/main.js":   "import { s } from './shared.js'\nconsole.log(s)\nimport('./lazy.js')\n",
+		"src/lazy.js":   "import { s } from './shared.js'\nimport './lazy.css'\nexport default s\n",
+		"src/shared.js": "export const s = Math.random()\n",
+		"src/lazy.css":  ".l { color: red }\n",
+		"vite.config.js": `const seen = []
+export default {
+  plugins: [{ name: 'check', config(c) { seen.push(typeof c.build.modulePreload.resolveDependencies) } }],
+  build: {
+    modulePreload: {
+      resolveDependencies: (filename, deps, { hostId, hostType }) => {
+        if (process.env.RD_THROW) throw new Error('no preloads today')
+        return [...deps.filter((d) => d === filename), 'x/' + hostType + '-' + hostId.replace(/.*\//, '') + '-' + seen[0] + '.js']
+      },
+    },
+  },
+}
+`,
+	}
+	root := writeProject(t, files)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"build", root, "--logLevel", "warn"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	if strings.Contains(errOut.String(), "resolveDependencies") {
+		t.Errorf("resolveDependencies is warned about:\n%s", errOut.String())
+	}
+	page, _ := os.ReadFile(filepath.Join(root, "dist/index.html"))
+	if !strings.Contains(string(page), `<link rel="modulepreload" crossorigin href="/x/html-index.html-function.js">`) ||
+		strings.Contains(string(page), `href="/assets/shared-`) {
+		t.Errorf("the page's preloads are not the function's:\n%s", page)
+	}
+	js, _ := filepath.Glob(filepath.Join(root, "dist/assets/index-*.js"))
+	if len(js) != 1 {
+		t.Fatalf("entry chunk: %v", js)
+	}
+	code, _ := os.ReadFile(js[0])
+	if !regexp.MustCompile(`\["assets/lazy-[^"]+\.js","x/js-index-[^"]+\.js-function\.js","assets/lazy-[^"]+\.css"\]`).Match(code) {
+		t.Errorf("the import()'s preload list is not the function's, followed by the CSS:\n%s", code)
+	}
+
+	t.Setenv("RD_THROW", "1")
+	out.Reset()
+	errOut.Reset()
+	if code := run(context.Background(), []string{"build", root, "--logLevel", "silent"}, &out, &errOut); code == 0 ||
+		!strings.Contains(errOut.String(), "build.modulePreload.resolveDependencies") || !strings.Contains(errOut.String(), "no preloads today") {
+		t.Errorf("a throwing resolveDependencies: exit %d\n%s", code, errOut.String())
 	}
 }

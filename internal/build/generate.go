@@ -604,7 +604,10 @@ func (b *builder) finishChunks(chunks []*chunk, byMetaKey map[string]*chunk, bun
 			target := code[m[2]:m[3]]
 			var deps []string
 			if t := chunkByBase(chunks, path.Base(target)); t != nil {
-				deps = b.preloadDeps(c, t)
+				var err error
+				if deps, err = b.preloadDeps(c, t); err != nil {
+					return err
+				}
 			}
 			list := "[]"
 			if len(deps) > 0 {
@@ -776,7 +779,9 @@ func (b *builder) chunkCSSFiles(c *chunk) []string {
 // chunk's CSS after its imports (its own file first, then those of the pure-CSS chunks it imported),
 // every file once; the importer is skipped (not the chunks it imports: Vite lists them too). A list
 // that would hold only t is empty, and with modulePreload off only the CSS of a full list is kept.
-func (b *builder) preloadDeps(importer, t *chunk) []string {
+// build.modulePreload.resolveDependencies, when set, chooses the JS files of the list (it is called
+// for every import(), an empty list included); the CSS files stay, after them.
+func (b *builder) preloadDeps(importer, t *chunk) ([]string, error) {
 	var deps []string
 	listed := map[string]bool{}
 	add := func(f string) {
@@ -820,7 +825,26 @@ func (b *builder) preloadDeps(importer, t *chunk) []string {
 	}
 	visit(t)
 	if len(deps) < 2 && !(t.pureCSS && len(deps) > 0) {
-		return nil
+		deps = nil
+	}
+	if rd := b.cfg.Build.ResolveDependencies; rd != nil {
+		var js, css []string
+		for _, d := range deps {
+			if strings.HasSuffix(d, ".css") {
+				css = append(css, d)
+			} else {
+				js = append(js, d)
+			}
+		}
+		target := t
+		if target.mergedInto != nil {
+			target = target.mergedInto
+		}
+		chosen, err := rd(target.fileName, js, importer.fileName, "js")
+		if err != nil {
+			return nil, err
+		}
+		deps = append(chosen, css...)
 	}
 	out := deps[:0:0]
 	for _, d := range deps {
@@ -828,7 +852,7 @@ func (b *builder) preloadDeps(importer, t *chunk) []string {
 			out = append(out, b.depURL(importer, d))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // depURL is how a preload list names a file: relative to base, or to the importing chunk when base is

@@ -357,7 +357,10 @@ func (b *builder) emitHTML(chunks []*chunk, bundle *config.OutputBundle) error {
 		page := out.String()
 		var tags []config.HTMLTag
 		if c != nil {
-			tags = b.entryTags(e, c)
+			var err error
+			if tags, err = b.entryTags(e, c); err != nil {
+				return err
+			}
 		}
 		page = config.InjectHTMLTags(page, tags)
 		hctx := config.IndexHTMLContext{Path: "/" + e.Key, Filename: e.Path, Bundle: bundle}
@@ -372,8 +375,9 @@ func (b *builder) emitHTML(chunks []*chunk, bundle *config.OutputBundle) error {
 }
 
 // entryTags are the tags a page needs for its entry chunk, in Vite's order: the module script, a
-// modulepreload link per imported chunk (depth-first), the imported chunks' CSS, the entry's own CSS.
-func (b *builder) entryTags(e *entry, c *chunk) []config.HTMLTag {
+// modulepreload link per imported chunk (depth-first; or per file build.modulePreload.
+// resolveDependencies chose from them), the imported chunks' CSS, the entry's own CSS.
+func (b *builder) entryTags(e *entry, c *chunk) ([]config.HTMLTag, error) {
 	url := func(f string) string { return b.htmlURL(e.Path, f) }
 	tags := []config.HTMLTag{tag("script", "type", "module", "crossorigin", "", "src", url(c.fileName))}
 	var imported []*chunk
@@ -391,10 +395,20 @@ func (b *builder) entryTags(e *entry, c *chunk) []config.HTMLTag {
 	}
 	walk(c)
 	if b.cfg.Build.ModulePreload {
+		var preload []string
 		for _, d := range imported {
 			if !d.pureCSS && d.mergedInto == nil {
-				tags = append(tags, tag("link", "rel", "modulepreload", "crossorigin", "", "href", url(d.fileName)))
+				preload = append(preload, d.fileName)
 			}
+		}
+		if rd := b.cfg.Build.ResolveDependencies; rd != nil {
+			var err error
+			if preload, err = rd(c.fileName, preload, e.Key, "html"); err != nil {
+				return nil, err
+			}
+		}
+		for _, f := range preload {
+			tags = append(tags, tag("link", "rel", "modulepreload", "crossorigin", "", "href", url(f)))
 		}
 	}
 	var css []string
@@ -411,7 +425,7 @@ func (b *builder) entryTags(e *entry, c *chunk) []config.HTMLTag {
 	for _, f := range css {
 		tags = append(tags, tag("link", "rel", "stylesheet", "crossorigin", "", "href", url(f)))
 	}
-	return tags
+	return tags, nil
 }
 
 // tag builds a head tag with attributes in the given order (name, value, name, value, ...).

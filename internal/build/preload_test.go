@@ -1,6 +1,9 @@
 package build
 
 import (
+	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -166,5 +169,81 @@ func TestChunkNamesMatchVite8(t *testing.T) {
 		if !have[want] {
 			t.Errorf("no %s in %v", want, keys(have))
 		}
+	}
+}
+
+// build.modulePreload.resolveDependencies chooses the JS files of each import()'s list (it is called
+// for every import, an empty list included; the CSS stays, after what it returns) and the
+// modulepreload links of each HTML entry, with the arguments Vite 8 passes (checked against vite build
+// 8.3.8: filename, the JS deps relative to outDir, { hostId: the importing chunk or the HTML file,
+// hostType: "js" or "html" }).
+func TestResolveDependenciesChoosesPreloads(t *testing.T) {
+	root := preloadProject(t)
+	// The entry imports the shared chunk, so the page preloads it.
+	if err := os.WriteFile(filepath.Join(root, "main.js"), []byte("import {s} from './shared.js'\nconsole.log(s)\n"+
+		"document.body.onclick = async () => {\n"+
+		"  console.log(await import('./lazyCss.js'), await import('./lazyShared.js'), await import('./lazyPlain.js'), await import('./lazyA.js'))\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, root)
+	cfg.Build.Input = []config.InputEntry{{Path: filepath.Join(root, "index.html")}}
+	type call struct{ filename, deps, hostID, hostType string }
+	var calls []call
+	cfg.Build.ResolveDependencies = func(filename string, deps []string, hostID, hostType string) ([]string, error) {
+		calls = append(calls, call{filename, quoteList(deps...), hostID, hostType})
+		// Keep the imported chunk, drop the rest, add a file of one's own.
+		var out []string
+		for _, d := range deps {
+			if d == filename {
+				out = append(out, d)
+			}
+		}
+		return append(out, "extra/"+hostType+".js"), nil
+	}
+	res := build(t, cfg)
+	m := res.Manifest
+	js := func(k string) string { return m[k].File }
+	entry := js("index.html")
+	shared := js(firstShared(m))
+	lazyCSS := m["lazyCss.js"].CSS[0]
+	lazyACSS := m["lazyA.js"].CSS
+	wantCalls := map[string]call{
+		js("lazyCss.js"):    {js("lazyCss.js"), quoteList(js("lazyCss.js")), entry, "js"}, // its CSS is kept apart
+		js("lazyShared.js"): {js("lazyShared.js"), quoteList(js("lazyShared.js"), shared), entry, "js"},
+		js("lazyPlain.js"):  {js("lazyPlain.js"), "[]", entry, "js"},
+		js("lazyA.js"):      {js("lazyA.js"), quoteList(js("lazyA.js"), shared), entry, "js"},
+		entry:               {entry, quoteList(shared), "index.html", "html"},
+	}
+	if len(calls) != len(wantCalls) {
+		t.Errorf("%d calls, want %d: %+v", len(calls), len(wantCalls), calls)
+	}
+	for _, c := range calls {
+		if w := wantCalls[c.filename]; c != w {
+			t.Errorf("call %+v, want %+v", c, w)
+		}
+	}
+	got := preloadLists(t, file(t, res, entry))
+	want := map[string]string{
+		js("lazyCss.js"):    quoteList(js("lazyCss.js"), "extra/js.js", lazyCSS),
+		js("lazyShared.js"): quoteList(js("lazyShared.js"), "extra/js.js"),
+		js("lazyPlain.js"):  quoteList("extra/js.js"),
+		js("lazyA.js"):      quoteList(append([]string{js("lazyA.js"), "extra/js.js"}, lazyACSS...)...),
+	}
+	for f, w := range want {
+		if g := got[strings.TrimPrefix(f, "assets/")]; g != w {
+			t.Errorf("import of %s: deps %s, want %s", f, g, w)
+		}
+	}
+	page := file(t, res, "index.html")
+	if strings.Contains(page, `rel="modulepreload" crossorigin href="/`+shared) || !strings.Contains(page, `<link rel="modulepreload" crossorigin href="/extra/html.js">`) {
+		t.Errorf("the page's modulepreload links are not the function's:\n%s", page)
+	}
+
+	// An error from the function fails the build and says where.
+	cfg.Build.ResolveDependencies = func(string, []string, string, string) ([]string, error) {
+		return nil, errors.New("build.modulePreload.resolveDependencies: boom")
+	}
+	if _, err := Build(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "resolveDependencies: boom") {
+		t.Errorf("build with a failing resolveDependencies: err = %v", err)
 	}
 }

@@ -203,7 +203,18 @@ type FileOption struct {
 type ModulePreload struct {
 	Disabled bool  `js:"-"`
 	Polyfill *bool `js:"polyfill"` // default true
+	// ResolveDependencies, when set, chooses the files preloaded with each dynamic import and each
+	// HTML entry.
+	ResolveDependencies ResolveDependenciesFunc `js:"resolveDependencies"`
 }
+
+// ResolveDependenciesFunc is build.modulePreload.resolveDependencies(filename, deps, { hostId,
+// hostType }). The build calls it for each dynamic import of a chunk (hostType "js": filename is the
+// imported chunk, hostID the importing chunk, deps the JS chunks preloaded with it; the CSS the import
+// needs is kept apart and always loaded) and for each HTML entry (hostType "html": filename is the
+// entry chunk, hostID the HTML file, deps the chunks the entry imports). Paths are relative to
+// build.outDir, and so are the files it returns: the list to preload, in order.
+type ResolveDependenciesFunc func(filename string, deps []string, hostID, hostType string) ([]string, error)
 
 // Input is the build input: a single path, a list of paths, or named entries. Entries keep the order in
 // which they were written; Name is "" when the entry's name comes from its file name.

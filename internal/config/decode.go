@@ -177,7 +177,8 @@ func (d *decoder) decodeValue(v any, field reflect.Value, path string) {
 			field.Set(reflect.ValueOf(ps))
 		}
 		return
-	case reflect.TypeFor[CreateDevEnvironmentFunc](), reflect.TypeFor[CreateBuildEnvironmentFunc](), reflect.TypeFor[BuildAppFunc]():
+	case reflect.TypeFor[CreateDevEnvironmentFunc](), reflect.TypeFor[CreateBuildEnvironmentFunc](), reflect.TypeFor[BuildAppFunc](),
+		reflect.TypeFor[ResolveDependenciesFunc]():
 		d.function(v, field, path)
 		return
 	}

@@ -163,6 +163,8 @@ func (d *decoder) function(v any, field reflect.Value, path string) {
 		field.Set(reflect.ValueOf(CreateBuildEnvironmentFunc(vm.bridgeCreateEnvironment(fn, path))))
 	case reflect.TypeFor[BuildAppFunc]():
 		field.Set(reflect.ValueOf(BuildAppFunc(vm.bridgeBuildApp(fn, "", path))))
+	case reflect.TypeFor[ResolveDependenciesFunc]():
+		field.Set(reflect.ValueOf(vm.bridgeResolveDependencies(fn, path)))
 	}
 }
 
@@ -218,7 +220,7 @@ func encodeByType(f reflect.Value) (v any, handled bool) {
 			o.set(e.Name, encodeEnvironmentOptions(&e.Options))
 		}
 		return o, true
-	case CreateDevEnvironmentFunc, CreateBuildEnvironmentFunc, BuildAppFunc:
+	case CreateDevEnvironmentFunc, CreateBuildEnvironmentFunc, BuildAppFunc, ResolveDependenciesFunc:
 		if f.IsNil() {
 			return nil, true
 		}

@@ -86,17 +86,43 @@ func TestDecodeOptions(t *testing.T) {
 		{
 			name:  "modulePreload false",
 			expr:  `{ build: { modulePreload: false } }`,
-			check: func(t *testing.T, c *UserConfig) { eq(t, *c.Build.ModulePreload, ModulePreload{Disabled: true}) },
+			check: func(t *testing.T, c *UserConfig) { eq(t, c.Build.ModulePreload.Disabled, true) },
 		},
 		{
 			name: "modulePreload polyfill",
-			expr: `{ build: { modulePreload: { polyfill: false, resolveDependencies: () => [] } } }`,
+			expr: `{ build: { modulePreload: { polyfill: false } } }`,
 			check: func(t *testing.T, c *UserConfig) {
-				if c.Build.ModulePreload.Disabled || *c.Build.ModulePreload.Polyfill {
+				if c.Build.ModulePreload.Disabled || *c.Build.ModulePreload.Polyfill || c.Build.ModulePreload.ResolveDependencies != nil {
 					t.Errorf("modulePreload = %+v", c.Build.ModulePreload)
 				}
 			},
-			warnings: []string{"build.modulePreload.resolveDependencies is not supported by govite yet; it is ignored"},
+		},
+		{
+			name: "modulePreload resolveDependencies",
+			expr: `{ build: { modulePreload: { resolveDependencies: (filename, deps, { hostId, hostType }) =>
+				hostType === 'html' ? [] : hostType === 'bad' ? 'x' : hostType === 'throw' ? missing() :
+				deps.filter((d) => !d.includes('util')).concat([filename + '@' + hostId]) } } }`,
+			check: func(t *testing.T, c *UserConfig) {
+				rd := c.Build.ModulePreload.ResolveDependencies
+				if rd == nil {
+					t.Fatal("resolveDependencies was not decoded")
+				}
+				got, err := rd("assets/lazy.js", []string{"assets/lazy.js", "assets/util.js"}, "assets/index.js", "js")
+				if want := []string{"assets/lazy.js", "assets/lazy.js@assets/index.js"}; err != nil || !slices.Equal(got, want) {
+					t.Errorf("js: got %q, %v; want %q", got, err, want)
+				}
+				got, err = rd("assets/index.js", []string{"assets/a.js"}, "index.html", "html")
+				if err != nil || got == nil || len(got) != 0 {
+					t.Errorf("html: got %#v, %v; want an empty list", got, err)
+				}
+				if _, err := rd("a.js", nil, "b.js", "bad"); err == nil || !strings.Contains(err.Error(), "build.modulePreload.resolveDependencies") ||
+					!strings.Contains(err.Error(), "returned string; it must return an array of file names") {
+					t.Errorf("a string result: err = %v", err)
+				}
+				if _, err := rd("a.js", nil, "b.js", "throw"); err == nil || !strings.Contains(err.Error(), "missing") {
+					t.Errorf("a throwing function: err = %v", err)
+				}
+			},
 		},
 		{
 			name:  "esbuild false",

@@ -364,6 +364,9 @@ func buildTree(b ResolvedBuildOptions) *jsObject {
 	if b.ModulePreload {
 		mp := newJSObject()
 		mp.set("polyfill", b.ModulePreloadPolyfill)
+		if b.ResolveDependencies != nil {
+			mp.set("resolveDependencies", goValue{b.ResolveDependencies})
+		}
 		build.set("modulePreload", mp)
 	} else {
 		build.set("modulePreload", false)

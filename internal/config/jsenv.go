@@ -158,6 +158,41 @@ func (vm *jsVM) bridgeBuildApp(fn goja.Callable, plugin, where string) func(cont
 	}
 }
 
+// bridgeResolveDependencies makes a ResolveDependenciesFunc of a JS
+// resolveDependencies(filename, deps, { hostId, hostType }). Vite calls it synchronously; a promise
+// is awaited here all the same.
+func (vm *jsVM) bridgeResolveDependencies(fn goja.Callable, where string) ResolveDependenciesFunc {
+	return func(filename string, deps []string, hostID, hostType string) ([]string, error) {
+		vm.mu.Lock()
+		defer vm.mu.Unlock()
+		rt := vm.rt
+		list := make([]any, len(deps))
+		for i, d := range deps {
+			list[i] = d
+		}
+		host := rt.NewObject()
+		_ = host.Set("hostId", hostID)
+		_ = host.Set("hostType", hostType)
+		out, err := vm.callLocked(context.Background(), fn, goja.Undefined(), rt.ToValue(filename), rt.NewArray(list...), host)
+		if err != nil {
+			return nil, fmt.Errorf("%s(%q, …, { hostId: %q, hostType: %q }): %w", where, filename, hostID, hostType, err)
+		}
+		bad := fmt.Errorf("%s(%q, …, { hostId: %q, hostType: %q }) returned %s; it must return an array of file names relative to build.outDir",
+			where, filename, hostID, hostType, describeJS(out))
+		items, ok := out.Export().([]any)
+		if !ok {
+			return nil, bad
+		}
+		files := make([]string, len(items))
+		for i, it := range items {
+			if files[i], ok = it.(string); !ok {
+				return nil, bad
+			}
+		}
+		return files, nil
+	}
+}
+
 // appBuilderJS is Vite's ViteBuilder as JS sees it: environments (name -> { name, mode, config,
 // isBuilt }), config, and build(environment), whose promise settles when the Go build of that
 // environment is done. mu must be held.

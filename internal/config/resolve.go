@@ -426,6 +426,9 @@ func resolveBuild(b *BuildOptions, topInput *Input, root string, ssrBuild bool, 
 	if mp := b.ModulePreload; mp != nil {
 		rb.ModulePreload = !mp.Disabled
 		rb.ModulePreloadPolyfill = !mp.Disabled && or(mp.Polyfill, true)
+		if !mp.Disabled {
+			rb.ResolveDependencies = mp.ResolveDependencies
+		}
 	}
 
 	input := b.RolldownOptions.Input

@@ -76,6 +76,9 @@ type ResolvedBuildOptions struct {
 	SSRManifest           string
 	ModulePreload         bool
 	ModulePreloadPolyfill bool
+	// ResolveDependencies is build.modulePreload.resolveDependencies (nil when not set, or when
+	// modulePreload is off).
+	ResolveDependencies   ResolveDependenciesFunc
 	Input                 []InputEntry // absolute paths; empty means Root/index.html
 	External              []string
 	Write                 bool
