@@ -936,7 +936,8 @@ func (s *server) sample() {
 
 // eachProc calls fn with the pid and the fields after the command name of every process in /proc
 // (f[0] is the state, f[1] the parent, f[2] the process group, f[11] and f[12] the user and system
-// CPU in clock ticks, f[21] the RSS in pages).
+// CPU in clock ticks, f[13] and f[14] those of its children that exited and were waited for, f[21] the
+// RSS in pages).
 func eachProc(fn func(pid int, f []string)) {
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -958,8 +959,8 @@ func eachProc(fn func(pid int, f []string)) {
 	}
 }
 
-// browserCPU is the CPU time, in seconds, that the browser process with this pid and its running
-// descendants have used so far (clock ticks of 1/100 s, as on Linux).
+// browserCPU is the CPU time, in seconds, that the browser process with this pid and its descendants
+// have used so far, those that exited included (clock ticks of 1/100 s, as on Linux).
 func browserCPU(pid int) float64 {
 	parent := map[int]int{}
 	ticks := map[int]int64{}
@@ -967,7 +968,9 @@ func browserCPU(pid int) float64 {
 		parent[p], _ = strconv.Atoi(f[1])
 		u, _ := strconv.ParseInt(f[11], 10, 64)
 		s, _ := strconv.ParseInt(f[12], 10, 64)
-		ticks[p] = u + s
+		cu, _ := strconv.ParseInt(f[13], 10, 64)
+		cs, _ := strconv.ParseInt(f[14], 10, 64)
+		ticks[p] = u + s + cu + cs
 	})
 	var sum int64
 	for p, t := range ticks {
