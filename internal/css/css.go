@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/esbatch"
 	"github.com/govite/govite/internal/glob"
 	"github.com/govite/govite/internal/sourcemap"
 )
@@ -335,7 +336,7 @@ func (c *Compiler) compileFast(abs, code string) (*Module, []byte, bool, error) 
 		opts.Loader = api.LoaderLocalCSS
 		opts.Sourcefile = filepath.Join(filepath.Dir(abs), prefix+".module.css")
 	}
-	r := api.Transform(code, opts)
+	r := esbatch.Transform(code, opts)
 	if len(r.Errors) > 0 {
 		return nil, nil, false, c.errorsIn(r.Errors, abs)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/css"
+	"github.com/govite/govite/internal/esbatch"
 )
 
 // transformStep is one step of a module's transform: a plugin's transform hook, or one of govite's
@@ -183,7 +184,7 @@ func (e *DevEnvironment) esbuildStep(m *ModuleNode, code, loader string) (string
 	if es.JSXInject != "" && (l == api.LoaderJSX || l == api.LoaderTSX) {
 		code = es.JSXInject + ";" + code
 	}
-	r := api.Transform(code, opts)
+	r := esbatch.Transform(code, opts)
 	if len(r.Errors) > 0 {
 		return "", "", "", esbuildErrorsIn(r.Errors, file, e.config.Root)
 	}

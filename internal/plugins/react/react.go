@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/esbatch"
 
 	"github.com/govite/govite/internal/config"
 )
@@ -393,7 +394,7 @@ func (p *plugin) compile(ctx *config.PluginContext, code, id string) (*compiled,
 		opts.JSXDev = true
 		opts.JSXImportSource = p.opts.jsxImportSource
 	}
-	res := api.Transform(code, opts)
+	res := esbatch.Transform(code, opts)
 	if len(res.Errors) > 0 {
 		return nil, esbuildError(file, res.Errors)
 	}
