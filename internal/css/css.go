@@ -42,10 +42,19 @@ type Module struct {
 // Export is one class name of a CSS module and its local name.
 type Export struct{ Name, Value string }
 
-var moduleRe = regexp.MustCompile(`\.module\.(css|scss|sass|less|styl|stylus|pcss|postcss)$`)
-
-// IsModule reports whether p names a CSS module (x.module.css).
-func IsModule(p string) bool { return moduleRe.MatchString(p) }
+// IsModule reports whether p names a CSS module: x.module.css, or .module. before a pre-processor's
+// extension (it runs on every request, so without a regexp).
+func IsModule(p string) bool {
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 || !strings.HasSuffix(p[:i], ".module") {
+		return false
+	}
+	switch p[i+1:] {
+	case "css", "scss", "sass", "less", "styl", "stylus", "pcss", "postcss":
+		return true
+	}
+	return false
+}
 
 // IsCSS reports whether p is a stylesheet govite compiles: CSS and the pre-processor languages Vite
 // knows (CSS_LANGS_RE).
@@ -377,12 +386,8 @@ func (c *Compiler) compileFast(abs, code string) (*Module, []byte, bool, error) 
 	}
 	m := &Module{Path: abs, CSS: out, IsModule: isModule}
 	if isModule {
-		seen := map[string]bool{}
-		for _, mm := range localNameRe(prefix).FindAllStringSubmatch(m.CSS, -1) {
-			if !seen[mm[1]] {
-				seen[mm[1]] = true
-				m.Exports = append(m.Exports, Export{mm[1], prefix + "_" + mm[1]})
-			}
+		for _, name := range localNames(m.CSS, prefix) {
+			m.Exports = append(m.Exports, Export{name, prefix + "_" + name})
 		}
 	}
 	return m, outMap, true, nil
@@ -456,8 +461,37 @@ func (c *Compiler) urlPlugin(st *compileState) api.Plugin {
 
 var cssURLRe = regexp.MustCompile(`(?i)\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)`)
 
-func localNameRe(prefix string) *regexp.Regexp {
-	return regexp.MustCompile(regexp.QuoteMeta(prefix) + `_([A-Za-z0-9_\-]+|[^\x00-\x7f]+)`)
+// localNames lists, in order and once each, the local names esbuild gave the classes, ids and
+// keyframes of a CSS module: the NAME of each prefix_NAME, where NAME is a run of name characters
+// (ASCII letters, digits, "_", "-" and any non-ASCII character, as a CSS identifier has them).
+func localNames(css, prefix string) []string {
+	var names []string
+	seen := map[string]bool{}
+	p := prefix + "_"
+	for i := 0; ; {
+		j := strings.Index(css[i:], p)
+		if j < 0 {
+			return names
+		}
+		start := i + j + len(p)
+		end := start
+		for end < len(css) && (css[end] >= 0x80 || isASCIINameByte(css[end])) {
+			end++
+		}
+		if end == start {
+			i += j + 1
+			continue
+		}
+		if name := css[start:end]; !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+		i = end
+	}
+}
+
+func isASCIINameByte(c byte) bool {
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // stripLeadingComment removes the "/* path */" comments esbuild writes before each file's rules, which

@@ -252,7 +252,31 @@ var templateImportRE = regexp.MustCompile("\\bimport\\s*\\(\\s*(?:/\\*(?s:.*?)\\
 
 // MayHaveDynamicImports reports whether code may have an import(`...`) for FindDynamicImports.
 func MayHaveDynamicImports(code string) bool {
-	return strings.Contains(code, "`") && templateImportRE.MatchString(code)
+	if !strings.Contains(code, "`") {
+		return false
+	}
+	// templateImportRE starts with \b, which keeps Go's matcher from skipping ahead to a literal: find
+	// each "import" first and match only there.
+	for i := 0; ; i += len("import") {
+		j := strings.Index(code[i:], "import")
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i > 0 && isWordByte(code[i-1]) {
+			continue
+		}
+		if templateImportAtRE.MatchString(code[i:]) {
+			return true
+		}
+	}
+}
+
+// templateImportAtRE is templateImportRE anchored at the start of its input.
+var templateImportAtRE = regexp.MustCompile("^" + strings.TrimPrefix(templateImportRE.String(), `\b`))
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // DynamicImportSite is an import() whose argument is a template literal with substitutions, and the

@@ -62,3 +62,23 @@ func TestMatchEscapedPattern(t *testing.T) {
 		t.Error("* must not cross folders")
 	}
 }
+
+func TestMayHaveDynamicImports(t *testing.T) {
+	for code, want := range map[string]bool{
+		"import(`./pages/${name}.js`)":                       true,
+		"const m = await import (\n  `./a/${x}.js`)":         true,
+		"import(/* @vite-ignore */ `./a/${x}.js`)":           true,
+		"import( // why\n `./a/${x}.js`)":                    true,
+		"x.import(`./a/${x}.js`)":                            true,
+		"reimport(`./a/${x}.js`)":                            false,
+		"import('./a.js'); const s = `t`":                    false,
+		"import x from './x.js'; import(`./y/${x}.js`)":      true,
+		"const importer = 1; f(`a`); importer(`./a/${x}`)":   false,
+		"no template literal here: import('./a/' + x)":       false,
+		"import { a } from './a.js'\nimport(/* a */`b${c}`)": true,
+	} {
+		if got := MayHaveDynamicImports(code); got != want {
+			t.Errorf("MayHaveDynamicImports(%q) = %v, want %v", code, got, want)
+		}
+	}
+}

@@ -160,6 +160,12 @@ var (
 // makeLegalIdentifier is @rollup/pluginutils' makeLegalIdentifier, which Vite uses to name the
 // binding of an interop import.
 func makeLegalIdentifier(s string) string {
+	if isPlainIdentifier(s) {
+		if forbiddenIdentifiers[s] {
+			return "_" + s
+		}
+		return s
+	}
 	id := dashWordRE.ReplaceAllStringFunc(s, func(m string) string { return strings.ToUpper(m[1:]) })
 	id = illegalIdentRE.ReplaceAllString(id, "_")
 	if id == "" {
@@ -169,6 +175,21 @@ func makeLegalIdentifier(s string) string {
 		id = "_" + id
 	}
 	return id
+}
+
+// isPlainIdentifier reports whether s is made of identifier characters only and does not start with
+// a digit: makeLegalIdentifier's common case, which needs no regexp.
+func isPlainIdentifier(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '$' || c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // splitQuery splits "a.js?x" into "a.js" and "?x".

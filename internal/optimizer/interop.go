@@ -260,9 +260,10 @@ func exportAllHint(stmt, spec string) string {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	// json.Marshal escapes <, >, & as \u003c etc., which is valid JS; keep it readable anyway.
-	r := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
-	return r.Replace(string(b))
+	return htmlUnescaper.Replace(string(b))
 }
+
+var htmlUnescaper = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
 
 var (
 	mjsRE = regexp.MustCompile(`\.m[jt]s$`)

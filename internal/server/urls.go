@@ -2,7 +2,6 @@ package server
 
 import (
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/govite/govite/internal/css"
@@ -69,10 +68,19 @@ func injectQuery(u, param string) string {
 	return p + "?" + param + "&" + q
 }
 
-var jsExtRe = regexp.MustCompile(`\.(?:[jt]sx?|m[jt]s|c[jt]s)$`)
-
-// isJSPath reports whether the path is JavaScript or a language turned into it.
-func isJSPath(p string) bool { return jsExtRe.MatchString(p) }
+// isJSPath reports whether the path is JavaScript or a language turned into it (Vite's
+// /\.(?:[jt]sx?|m[jt]s|c[jt]s)$/).
+func isJSPath(p string) bool {
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 {
+		return false
+	}
+	switch p[i+1:] {
+	case "js", "jsx", "ts", "tsx", "mjs", "mts", "cjs", "cts":
+		return true
+	}
+	return false
+}
 
 func isCSSPath(p string) bool { return css.IsCSS(p) }
 

@@ -103,7 +103,9 @@ func (f *FS) Check(absPath string) error {
 func (f *FS) check(p, requested string) error {
 	sp := filepath.ToSlash(p)
 	for _, d := range f.deny {
-		if d.match(sp) || f.root != "" && d.match(relTo(f.root, sp)) || f.realRoot != "" && d.match(relTo(f.realRoot, sp)) {
+		// A base-name pattern sees the same last segment in the path and in its root-relative
+		// forms, so one match decides.
+		if d.match(sp) || !d.base && (f.root != "" && d.match(relTo(f.root, sp)) || f.realRoot != "" && d.match(relTo(f.realRoot, sp))) {
 			return &Error{Status: http.StatusForbidden, Kind: ErrDenied,
 				Msg: fmt.Sprintf("The request url %q is denied: it matches %q in server.fs.deny.", requested, d.pattern)}
 		}

@@ -767,3 +767,23 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestFileOrExtensionProtocol: Vite lets in the Host headers /^(?:file|.+-extension):/i matches.
+func TestFileOrExtensionProtocol(t *testing.T) {
+	for host, want := range map[string]bool{
+		"file:":                    true,
+		"FILE://x":                 true,
+		"chrome-extension:abc":     true,
+		"Moz-Extension:abc":        true,
+		"a:b-extension:x":          true,
+		"-extension:x":             false,
+		"localhost:5173":           false,
+		"evil.com":                 false,
+		"files:x":                  false,
+		"my-extension.example.com": false,
+	} {
+		if got := fileOrExtensionProtocol(host); got != want {
+			t.Errorf("fileOrExtensionProtocol(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

@@ -12,7 +12,22 @@ import (
 	"github.com/govite/govite/internal/config"
 )
 
-var fileOrExtensionProtocolRE = regexp.MustCompile(`(?i)^(?:file|.+-extension):`)
+// fileOrExtensionProtocol is Vite's /^(?:file|.+-extension):/i test, without a regexp (it runs on
+// every request).
+func fileOrExtensionProtocol(host string) bool {
+	for i := strings.IndexByte(host, ':'); i >= 0; {
+		scheme := host[:i]
+		if strings.EqualFold(scheme, "file") || len(scheme) > len("-extension") && strings.EqualFold(scheme[len(scheme)-len("-extension"):], "-extension") {
+			return true
+		}
+		j := strings.IndexByte(host[i+1:], ':')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
 
 // HostAllowed reports whether a Host header value (with or without port, IPv6 in brackets) may reach
 // the server, with Vite's rules: localhost, *.localhost and any IP address always; an entry of allowed
@@ -22,7 +37,7 @@ func HostAllowed(host string, allowed []string, allowAll bool) bool {
 	if allowAll || host == "" {
 		return true
 	}
-	if fileOrExtensionProtocolRE.MatchString(host) {
+	if fileOrExtensionProtocol(host) {
 		return true
 	}
 	h := strings.TrimSpace(host)
