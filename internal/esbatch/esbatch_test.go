@@ -229,3 +229,43 @@ func BenchmarkTransform(b *testing.B) {
 		})
 	}
 }
+
+// TestOptionsKey: calls that differ in any option but the file and its loader never share a build.
+func TestOptionsKey(t *testing.T) {
+	base := jsxOpts
+	base.Define = map[string]string{"A": "1", "B": "2"}
+	base.Engines = []api.Engine{{Name: api.EngineChrome, Version: "87"}}
+	base.JSXFactory = "ab"
+	k := optionsKey(base)
+	same := base
+	same.Loader, same.Sourcefile = api.LoaderTSX, "/other.tsx"
+	same.Define = map[string]string{"B": "2", "A": "1"}
+	if optionsKey(same) != k {
+		t.Error("the file, its loader or the order of a map changed the key")
+	}
+	for name, change := range map[string]func(*api.TransformOptions){
+		"define value":  func(o *api.TransformOptions) { o.Define = map[string]string{"A": "1", "B": "3"} },
+		"define key":    func(o *api.TransformOptions) { o.Define = map[string]string{"A": "1", "C": "2"} },
+		"engine":        func(o *api.TransformOptions) { o.Engines = []api.Engine{{Name: api.EngineChrome, Version: "88"}} },
+		"jsx dev":       func(o *api.TransformOptions) { o.JSXDev = false },
+		"tsconfig":      func(o *api.TransformOptions) { o.TsconfigRaw = `{"compilerOptions":{}}` },
+		"target":        func(o *api.TransformOptions) { o.Target = api.ES2020 },
+		"pure":          func(o *api.TransformOptions) { o.Pure = []string{"f"} },
+		"import source": func(o *api.TransformOptions) { o.JSXImportSource = "preact" },
+		"string split":  func(o *api.TransformOptions) { o.JSXFactory, o.JSXFragment = "a", "b" },
+	} {
+		o := base
+		change(&o)
+		if optionsKey(o) == k {
+			t.Errorf("%s: same key", name)
+		}
+	}
+}
+
+func BenchmarkOptionsKey(b *testing.B) {
+	o := jsxOpts
+	o.Define = map[string]string{"import.meta.env.MODE": `"development"`, "__APP__": "1"}
+	for i := 0; i < b.N; i++ {
+		optionsKey(o)
+	}
+}
