@@ -90,11 +90,9 @@ func drain(key string, g *group) {
 		mu.Lock()
 		batch, rest := take(g.pending)
 		g.pending = rest
-		if len(batch) == 0 {
+		if len(batch) == 0 { // nothing pending: a later call starts a new group
 			g.running = false
-			if len(g.pending) == 0 {
-				delete(groups, key)
-			}
+			delete(groups, key)
 			mu.Unlock()
 			return
 		}
