@@ -334,6 +334,17 @@ func (l *lexer) readString() (string, error) {
 	start := l.pos
 	quote := l.src[l.pos]
 	l.pos++
+	// Most strings have no escape: their value is a slice of the source, with nothing copied.
+	for i := l.pos; i < len(l.src); i++ {
+		c := l.src[i]
+		if c == quote {
+			l.pos = i + 1
+			return l.src[start+1 : i], nil
+		}
+		if c == '\\' || c == '\n' || c == '\r' {
+			break
+		}
+	}
 	var b strings.Builder
 	for l.pos < len(l.src) {
 		c := l.src[l.pos]

@@ -84,6 +84,15 @@ var puncts = []string{
 	"?", ":", "=", ".", "@",
 }
 
+// punctsByFirst lists puncts by their first byte, keeping the longest-first order: the lexer tries
+// only the few that can match rather than all of them.
+var punctsByFirst = func() (t [256][]string) {
+	for _, p := range puncts {
+		t[p[0]] = append(t[p[0]], p)
+	}
+	return t
+}()
+
 // Keywords after which a "/" starts a regular expression rather than a division.
 var regexAfterKeyword = map[string]bool{
 	"return": true, "typeof": true, "instanceof": true, "in": true, "of": true, "new": true,
@@ -119,7 +128,8 @@ func isIDPart(c byte) bool { return isIDStart(c) || (c >= '0' && c <= '9') }
 
 // tokenize splits src into tokens and pairs its brackets.
 func tokenize(src string) (*tokens, error) {
-	lx := &lexer{src: src}
+	// esbuild's output has about one token per four bytes.
+	lx := &lexer{src: src, toks: make([]token, 0, len(src)/4+16)}
 	if strings.HasPrefix(src, "#!") {
 		for lx.pos < len(src) && src[lx.pos] != '\n' {
 			lx.pos++
@@ -163,7 +173,7 @@ func tokenize(src string) (*tokens, error) {
 			}
 			open := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if pair := map[byte]byte{')': '(', ']': '[', '}': '{'}[src[t.start]]; src[lx.toks[open].start] != pair {
+			if !pairs(src[lx.toks[open].start], src[t.start]) {
 				return nil, &lexError{t.start, "mismatched " + src[t.start:t.end]}
 			}
 			ts.match[open] = i
@@ -174,6 +184,11 @@ func tokenize(src string) (*tokens, error) {
 		return nil, &lexError{lx.toks[stack[len(stack)-1]].start, "unclosed bracket"}
 	}
 	return ts, nil
+}
+
+// pairs reports whether the bracket close closes open.
+func pairs(open, close byte) bool {
+	return open == '(' && close == ')' || open == '[' && close == ']' || open == '{' && close == '}'
 }
 
 type lexer struct {
@@ -328,7 +343,7 @@ func (lx *lexer) run() error {
 			lx.push(tIdent, start)
 		default:
 			p := ""
-			for _, cand := range puncts {
+			for _, cand := range punctsByFirst[c] {
 				if strings.HasPrefix(src[lx.pos:], cand) {
 					p = cand
 					break

@@ -136,11 +136,11 @@ func isHookName(s string) bool { return len(s) > 3 && s[:3] == "use" && 'A' <= s
 func isComponentName(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
 
 type analyzer struct {
-	ts   *tokens
-	in   refreshInput
-	out  *refreshOutput
-	seq  int
-	used map[string]bool // every identifier in the module, to pick fresh names
+	ts    *tokens
+	in    refreshInput
+	out   *refreshOutput
+	seq   int
+	taken map[string]bool // names fresh has handed out
 	// top are the module's top-level bindings (imports and declarations).
 	top      map[string]bool
 	handles  []string
@@ -163,12 +163,7 @@ func addRefresh(js string, in refreshInput) (out *refreshOutput, err error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{ts: ts, in: in, out: &refreshOutput{Code: js}, used: map[string]bool{}, top: map[string]bool{}}
-	for i, t := range ts.toks {
-		if t.kind == tIdent {
-			a.used[ts.text(i)] = true
-		}
-	}
+	a := &analyzer{ts: ts, in: in, out: &refreshOutput{Code: js}, taken: map[string]bool{}, top: map[string]bool{}}
 	a.collectTopBindings()
 	a.findClassComponents()
 	a.walk()
@@ -221,11 +216,23 @@ func (a *analyzer) fresh(base string, n *int) string {
 		if *n > 1 {
 			name = base + strconv.Itoa(*n)
 		}
-		if !a.used[name] {
-			a.used[name] = true
+		if !a.taken[name] && !a.usesIdent(name) {
+			a.taken[name] = true
 			return name
 		}
 	}
+}
+
+// usesIdent reports whether the module has the identifier name anywhere. fresh asks a few times per
+// module, so a scan costs less than a set of every identifier built up front.
+func (a *analyzer) usesIdent(name string) bool {
+	ts := a.ts
+	for _, t := range ts.toks {
+		if t.kind == tIdent && t.end-t.start == len(name) && ts.src[t.start:t.end] == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *analyzer) register(target, name string) {
