@@ -16,6 +16,10 @@
 //     page shows <main data-route="k"> and as many distinct [data-comp] components as the app's
 //     import graph puts in that view (the eager tree under Comp0 plus route k's tree; computed by
 //     reading the app's import statements). first view = route 1 complete (the initial page).
+//     The page wakes the driver through a DevTools binding (__benchNotify) when a mark is stamped,
+//     the route buttons appear or a new document starts; the driver reads the page's state then
+//     (and every 250 ms in case a call was lost), rather than polling it every few milliseconds,
+//     which cost Chromium ~1 s of CPU per 10 s on the cores the page and the server share.
 //     The app shows one lazy route at a time, so "all rendered" means: routes 2..N are clicked
 //     through in order, each as soon as the previous one is complete, and ends when the last
 //     route is complete. By then every component of the app has been rendered; this is checked.
@@ -301,6 +305,11 @@ const pageScript = `(() => {
   addEventListener('pagehide', () => { try { sessionStorage.setItem('__benchRes', JSON.stringify(kept().concat(entries()))); } catch (e) {} });
   B.resources = () => JSON.stringify(kept().concat(entries()));
   const want = () => { try { return JSON.parse(sessionStorage.getItem('__benchWant') || 'null'); } catch (e) { return null; } };
+  // The driver sleeps until the page calls this binding (a mark, the route buttons, a new
+  // document): it does not poll the page over the DevTools protocol, which cost Chromium ~0.1 of a
+  // core on the two cores the page and the server share.
+  const notify = () => { if (typeof window.__benchNotify === 'function') window.__benchNotify(''); };
+  let buttons = -1;
   function scan() {
     const main = document.querySelector('main[data-route]');
     if (main) {
@@ -308,17 +317,20 @@ const pageScript = `(() => {
       if (!B.marks[k]) {
         const seen = new Set();
         for (const el of document.querySelectorAll('[data-comp]')) seen.add(el.getAttribute('data-comp'));
-        if (seen.size >= expect[k]) { B.marks[k] = Date.now(); B.counts[k] = seen.size; }
+        if (seen.size >= expect[k]) { B.marks[k] = Date.now(); B.counts[k] = seen.size; notify(); }
       }
     }
     const w = want();
     if (w && !B.hmr[w.marker]) {
       const hs = document.querySelectorAll('section[data-comp="' + w.comp + '"] > header');
-      if (hs.length > 0 && Array.prototype.every.call(hs, (h) => h.textContent.includes(w.marker))) B.hmr[w.marker] = Date.now();
+      if (hs.length > 0 && Array.prototype.every.call(hs, (h) => h.textContent.includes(w.marker))) { B.hmr[w.marker] = Date.now(); notify(); }
     }
+    const n = document.querySelectorAll('nav button').length;
+    if (n !== buttons) { buttons = n; notify(); }
   }
   B.scan = scan;
   new MutationObserver(scan).observe(document, { childList: true, subtree: true, characterData: true });
+  setTimeout(notify, 0); // a new document (a reload)
   B.state = () => JSON.stringify({ id: B.id, marks: B.marks, counts: B.counts, hmr: B.hmr,
     buttons: document.querySelectorAll('nav button').length });
 })();`
@@ -343,6 +355,8 @@ type request struct {
 }
 
 type recorder struct {
+	// wake gets a value when the page calls the __benchNotify binding.
+	wake    chan struct{}
 	mu      sync.Mutex
 	reqs    []*request
 	load    []time.Time
@@ -399,11 +413,27 @@ func (r *recorder) readRequests(tab context.Context) error {
 	return nil
 }
 
+// waitWake waits for the page's next notification. A page that could not call the binding (one
+// that is navigating) is read again after a quarter of a second anyway.
+func (r *recorder) waitWake() {
+	select {
+	case <-r.wake:
+	case <-time.After(250 * time.Millisecond):
+	}
+}
+
 func (r *recorder) event(ev any) {
 	now := time.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch e := ev.(type) {
+	case *runtime.EventBindingCalled:
+		if e.Name == "__benchNotify" {
+			select {
+			case r.wake <- struct{}{}:
+			default: // a wake-up is already pending
+			}
+		}
 	case *page.EventLoadEventFired:
 		r.load = append(r.load, now)
 	case *runtime.EventExceptionThrown:
@@ -482,7 +512,7 @@ func run(ctx context.Context, o *options, res *Result) error {
 	defer allocCancel()
 	tab, tabCancel := chromedp.NewContext(allocCtx)
 	defer tabCancel()
-	rec := &recorder{logFile: browserLog}
+	rec := &recorder{logFile: browserLog, wake: make(chan struct{}, 1)}
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Listen(tab, rec.event) }() // starts the browser, opens the tab
 	select {
@@ -501,6 +531,11 @@ func run(ctx context.Context, o *options, res *Result) error {
 		return chromedp.Call(c, network.Disable, cdp.Empty{})
 	}); err != nil {
 		return fmt.Errorf("chromium: disabling the network domain: %v", err)
+	}
+	if _, err := callTimeout(tab, 10*time.Second, func(c context.Context) (cdp.Empty, error) {
+		return chromedp.Call(c, runtime.AddBinding, runtime.AddBindingParams{Name: "__benchNotify"})
+	}); err != nil {
+		return fmt.Errorf("chromium: adding the notify binding: %v", err)
 	}
 	expect, _ := json.Marshal(g.expect)
 	if _, err := callTimeout(tab, 10*time.Second, func(c context.Context) (page.AddScriptToEvaluateOnNewDocumentResult, error) {
@@ -612,7 +647,7 @@ func run(ctx context.Context, o *options, res *Result) error {
 				return finish(fmt.Errorf("route %d not completely rendered after %v (needs %d components on screen; page reloads: %d; see %s/browser.log and requests.tsv)",
 					k, o.renderTimeout, g.expect[key], res.PageReloads, o.logdir))
 			}
-			time.Sleep(10 * time.Millisecond)
+			rec.waitWake()
 		}
 		res.RouteMS = append(res.RouteMS, msEpoch(mark))
 		if k == 1 {
@@ -665,7 +700,7 @@ func run(ctx context.Context, o *options, res *Result) error {
 				return finish(fmt.Errorf("HMR edit %d of %s: new text %q not in the page after %v (see %s/browser.log and server.log)",
 					i, filepath.Base(g.leafFile), marker, o.hmrTimeout, o.logdir))
 			}
-			time.Sleep(5 * time.Millisecond)
+			rec.waitWake()
 		}
 		res.HMRReloads += res.PageReloads - reloadsBefore
 		time.Sleep(600 * time.Millisecond)
