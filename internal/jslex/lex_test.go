@@ -158,3 +158,22 @@ func TestErrorInExportedDeclaration(t *testing.T) {
 		}
 	}
 }
+
+func TestSpecifierEscapes(t *testing.T) {
+	// A specifier without escapes is the source's text; one with escapes is decoded (the fast path
+	// must hand the escaped one to the decoder, and a line break ends neither path as a string).
+	r, err := Parse("import a from './plain.js'\nimport b from \"./q\\\"uote\\x.js\"\nimport('./dyn\\n.js')")
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	var got []string
+	for _, im := range r.Imports {
+		got = append(got, im.Specifier)
+	}
+	if want := []string{"./plain.js", "./q\"uotex.js", "./dyn\n.js"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("specifiers = %q, want %q", got, want)
+	}
+	if _, err := Parse("import a from './broken\nx'"); err == nil {
+		t.Error("a string broken by a line break parsed")
+	}
+}
