@@ -69,14 +69,17 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	cdpio "github.com/chromedp/cdproto/io"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
 )
 
 type options struct {
 	tool, app, result, logdir, pidfile, chromium, timeBin string
+	trace                                                 string // write a Chromium trace of the start-up here
 	hmrEdits                                              int
 	readyTimeout, renderTimeout, hmrTimeout               time.Duration
 	warmReady                                             bool
@@ -133,6 +136,7 @@ func main() {
 	flag.DurationVar(&o.readyTimeout, "ready-timeout", 90*time.Second, "limit for the server to answer")
 	flag.DurationVar(&o.renderTimeout, "render-timeout", 120*time.Second, "limit for the first view, then again for the other routes")
 	flag.DurationVar(&o.hmrTimeout, "hmr-timeout", 15*time.Second, "limit for one HMR update")
+	flag.StringVar(&o.trace, "trace", "", "write a Chromium performance trace (JSON, for chrome://tracing or Perfetto) of navigation to all rendered to this file; the tracing itself costs Chromium CPU, so a traced run's times are not comparable")
 	flag.BoolVar(&o.warmReady, "warm-ready", true, "afterwards, measure the time to HTTP ready with the dep cache kept")
 	flag.Parse()
 	o.server = flag.Args()
@@ -356,7 +360,9 @@ type request struct {
 
 type recorder struct {
 	// wake gets a value when the page calls the __benchNotify binding.
-	wake    chan struct{}
+	wake chan struct{}
+	// traced gets the stream of the trace when Chromium has finished writing it.
+	traced  chan cdpio.StreamHandle
 	mu      sync.Mutex
 	reqs    []*request
 	load    []time.Time
@@ -427,6 +433,11 @@ func (r *recorder) event(ev any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch e := ev.(type) {
+	case *tracing.EventTracingComplete:
+		select {
+		case r.traced <- e.Stream:
+		default:
+		}
 	case *runtime.EventBindingCalled:
 		if e.Name == "__benchNotify" {
 			select {
@@ -512,7 +523,7 @@ func run(ctx context.Context, o *options, res *Result) error {
 	defer allocCancel()
 	tab, tabCancel := chromedp.NewContext(allocCtx)
 	defer tabCancel()
-	rec := &recorder{logFile: browserLog, wake: make(chan struct{}, 1)}
+	rec := &recorder{logFile: browserLog, wake: make(chan struct{}, 1), traced: make(chan cdpio.StreamHandle, 1)}
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Listen(tab, rec.event) }() // starts the browser, opens the tab
 	select {
@@ -589,6 +600,19 @@ func run(ctx context.Context, o *options, res *Result) error {
 	res.ReadyMS = ms(ready)
 
 	// 4. Navigate at once, then click through the routes.
+	if o.trace != "" {
+		if _, err := callTimeout(tab, 10*time.Second, func(c context.Context) (cdp.Empty, error) {
+			return chromedp.Call(c, tracing.Start, tracing.StartParams{
+				TransferMode: tracing.StartTransferModeReturnAsStream,
+				TraceConfig: &tracing.TraceConfig{IncludedCategories: []string{
+					"toplevel", "devtools.timeline", "v8", "v8.execute", "blink", "loading", "netlog",
+					"disabled-by-default-devtools.timeline",
+				}},
+			})
+		}); err != nil {
+			return finish(fmt.Errorf("chromium: starting the trace: %v", err))
+		}
+	}
 	url := fmt.Sprintf("http://localhost:%d/", srv.port)
 	if _, err := callTimeout(tab, 30*time.Second, func(c context.Context) (page.NavigateResult, error) {
 		return chromedp.Call(c, page.Navigate, page.NavigateParams{URL: url})
@@ -657,6 +681,12 @@ func run(ctx context.Context, o *options, res *Result) error {
 	}
 	res.AllRenderedMS = res.RouteMS[len(res.RouteMS)-1]
 	res.BrowserCPU = browserCPU(browserPID) - browserCPU0
+	if o.trace != "" {
+		phase = "writing the trace"
+		if err := writeTrace(tab, rec, o.trace); err != nil {
+			return finish(err)
+		}
+	}
 	res.Components = g.total // every route complete: all components rendered (checked by readGraph)
 	rec.mu.Lock()
 	for _, l := range rec.load {
@@ -739,6 +769,44 @@ func run(ctx context.Context, o *options, res *Result) error {
 		res.WarmReadyMS = float64(t.Sub(w.t0).Microseconds()) / 1000
 	}
 	return nil
+}
+
+// writeTrace ends the trace started before navigation and copies Chromium's stream to file.
+func writeTrace(tab context.Context, rec *recorder, file string) error {
+	if _, err := callTimeout(tab, 10*time.Second, func(c context.Context) (cdp.Empty, error) {
+		return chromedp.Call(c, tracing.End, cdp.Empty{})
+	}); err != nil {
+		return fmt.Errorf("chromium: ending the trace: %v", err)
+	}
+	var stream cdpio.StreamHandle
+	select {
+	case stream = <-rec.traced:
+	case <-time.After(60 * time.Second):
+		return errors.New("chromium: the trace was not complete 60s after it ended")
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for {
+		r, err := callTimeout(tab, 30*time.Second, func(c context.Context) (cdpio.ReadResult, error) {
+			return chromedp.Call(c, cdpio.Read, cdpio.ReadParams{Handle: stream, Size: 1 << 20})
+		})
+		if err != nil {
+			return fmt.Errorf("chromium: reading the trace: %v", err)
+		}
+		if _, err := f.Write(r.Data); err != nil {
+			return err
+		}
+		if r.EOF {
+			break
+		}
+	}
+	callTimeout(tab, 10*time.Second, func(c context.Context) (cdp.Empty, error) {
+		return chromedp.Call(c, cdpio.Close, cdpio.CloseParams{Handle: stream})
+	})
+	return f.Close()
 }
 
 // summarize fills the request numbers for the start-up (t0 to all routes rendered, or all
