@@ -36,7 +36,9 @@ type bundleResult struct {
 // testHookBundle, set by tests, runs when a bundle starts (to hold it while modules are served).
 var testHookBundle func()
 
-func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry) (*bundleResult, error) {
+// bundle writes deps to a new temporary directory. first is Init's bundle, whose BrowserHash was
+// fixed before its scan.
+func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, first bool) (*bundleResult, error) {
 	if testHookBundle != nil {
 		testHookBundle()
 	}
@@ -58,8 +60,12 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry) (*bun
 	for id, d := range deps {
 		srcs[id] = d.Src
 	}
+	browserHash := o.browserHashOf(srcs)
+	if first {
+		browserHash = o.firstHash
+	}
 	meta := &metadata{Hash: o.hash, ConfigHash: o.cfgHash, LockfileHash: o.lockHash,
-		BrowserHash: o.browserHashOf(srcs), Optimized: map[string]*depEntry{}, Chunks: map[string]string{}}
+		BrowserHash: browserHash, Optimized: map[string]*depEntry{}, Chunks: map[string]string{}}
 
 	if len(deps) > 0 {
 		opts := o.bundleOptions(deps, tmp)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -101,5 +103,99 @@ func TestFirstRunWrongInteropGuessReloads(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "Mixed ESM and CJS detected in mixed") {
 		t.Errorf("logs:\n%s", logs)
+	}
+}
+
+// A cold run's scan publishes each dependency as it finds it: the entry's own imports are found in
+// the first rounds, so the module that imports them can be served before the scan has read the rest
+// of the project, with the BrowserHash the bundle ends with. A dependency the scan has not reached is
+// not known yet, and one in optimizeDeps.exclude never is.
+func TestScanPublishesDepsAsItFindsThem(t *testing.T) {
+	root := fakeProject(t, map[string]string{
+		"index.html":   `<script type="module" src="/src/main.tsx"></script>`,
+		"src/main.tsx": `import { a } from "lib-a"; import { b } from "lib-b"; import "./later"; console.log(a, b)`,
+		"src/later.ts": `import { hello } from "cjs-pkg"; console.log(hello)`,
+	})
+	o, _ := newOpt(t, root, func(o *Options) { o.Exclude = []string{"lib-b"} })
+	held, release := make(chan struct{}), make(chan struct{})
+	testHookScanRound = func(entries []string) {
+		for _, e := range entries {
+			if strings.HasSuffix(e, "later.ts") {
+				close(held)
+				<-release
+			}
+		}
+	}
+	var releaseOnce sync.Once
+	unhold := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(func() { unhold(); testHookScanRound = nil }) // a failed check must not leave Init held
+	done := make(chan error, 1)
+	go func() { done <- o.Init(context.Background()) }()
+	select {
+	case <-held:
+	case err := <-done:
+		t.Fatalf("Init ended (%v) before the scan reached src/later.ts", err)
+	}
+
+	a, ok := o.Lookup("lib-a")
+	if !ok || a.NeedsInterop || a.File == "" {
+		t.Fatalf("lib-a during the scan: %+v, %v", a, ok)
+	}
+	if d, ok := o.Lookup("lib-b"); ok {
+		t.Errorf("excluded lib-b published during the scan: %+v", d)
+	}
+	if d, ok := o.Lookup("cjs-pkg"); ok {
+		t.Errorf("cjs-pkg published before the scan read its importer: %+v", d)
+	}
+	hash := o.BrowserHash()
+	if len(hash) != 8 {
+		t.Fatalf("BrowserHash during the scan: %q", hash)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := o.WaitScan(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitScan returned %v while the scan was held", err)
+	}
+
+	unhold()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if o.BrowserHash() != hash {
+		t.Errorf("BrowserHash changed from %s (served during the scan) to %s", hash, o.BrowserHash())
+	}
+	if final, ok := o.Lookup("lib-a"); !ok || final.File != a.File || final.NeedsInterop != a.NeedsInterop {
+		t.Errorf("lib-a: served as %+v, bundled as %+v", a, final)
+	}
+	if d, ok := o.Lookup("cjs-pkg"); !ok || !d.NeedsInterop {
+		t.Errorf("cjs-pkg after the scan: %+v, %v", d, ok)
+	}
+	if _, ok := o.Lookup("lib-b"); ok {
+		t.Error("excluded lib-b optimized")
+	}
+}
+
+// Every cold bundle gets a BrowserHash of its own, so that a browser never uses a copy of a dep it
+// cached as immutable from an earlier bundle of the same lockfile and config (whose files may have
+// been split into other chunks); a cache hit keeps the hash the bundle wrote.
+func TestColdBundlesGetTheirOwnBrowserHash(t *testing.T) {
+	root := fakeProject(t, map[string]string{
+		"index.html":   `<script type="module" src="/src/main.tsx"></script>`,
+		"src/main.tsx": `import { a } from "lib-a"; console.log(a)`,
+	})
+	hashes := map[string]bool{}
+	for i := 0; i < 2; i++ {
+		o, _ := newOpt(t, root, nil)
+		if err := o.Init(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		hashes[o.BrowserHash()] = true
+		o.Close()
+		if err := os.RemoveAll(filepath.Join(root, "node_modules", ".vite")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(hashes) != 2 {
+		t.Errorf("two cold bundles share a BrowserHash: %v", hashes)
 	}
 }

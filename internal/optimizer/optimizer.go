@@ -121,12 +121,14 @@ type Optimizer struct {
 	meta        *metadata // what the deps directory holds now
 	browserHash string
 	discovered  map[string]*depEntry // registered at run time, not bundled yet
-	// firstRun are the dependencies Init's scan found, from the end of the scan to the end of
-	// Init's bundle: they are served (with the interop guessed from their source) while esbuild
-	// bundles them, as Vite serves source modules once its scan is done.
+	// firstRun are the dependencies Init's scan found, from the moment the scan finds each to the
+	// end of Init's bundle: they are served (with the interop guessed from their source) while
+	// esbuild bundles them, as Vite serves source modules once its scan is done.
 	firstRun map[string]*depEntry
-	scanned  chan struct{} // closed once Init knows the first set of dependencies
-	scanOnce sync.Once
+	// firstHash is the BrowserHash of Init's cold bundle, fixed before its scan.
+	firstHash string
+	scanned   chan struct{} // closed once Init knows the first set of dependencies
+	scanOnce  sync.Once
 	// newDuringRun is set when a dependency is registered while a bundle runs (Vite's
 	// newDepsDiscovered).
 	newDuringRun bool
@@ -274,11 +276,24 @@ func (o *Optimizer) Init(ctx context.Context) error {
 		o.log.Info("Forced re-optimization of dependencies")
 	}
 
+	// A cold run's BrowserHash is fixed before the scan, so that a module whose dependencies the scan
+	// has already found can be served while the scan goes on (see scanFound). It is new for every
+	// cold bundle, so that no browser keeps a copy of a dep it cached as immutable from another one.
+	// (Vite derives it from the set of dependencies, which is only known when the scan ends.)
+	o.mu.Lock()
+	o.browserHash = getHash(o.hash + o.session + "\x00" + strconv.FormatInt(time.Now().UnixNano(), 10))
+	o.firstHash = o.browserHash
+	o.firstRun = map[string]*depEntry{}
+	o.mu.Unlock()
+
 	deps := map[string]*depEntry{}
 	if !o.opts.NoDiscovery {
 		t0 := time.Now()
 		res := o.scan(ctx)
 		if err := ctx.Err(); err != nil {
+			o.mu.Lock()
+			o.firstRun = nil
+			o.mu.Unlock()
 			return err
 		}
 		for id, d := range res.deps {
@@ -307,7 +322,7 @@ func (o *Optimizer) Init(ctx context.Context) error {
 		o.log.Debug("Pre-bundling dependencies:\n  " + strings.Join(sortedKeys(deps), "\n  "))
 	}
 	o.publishScan(deps)
-	res, err := o.bundle(ctx, deps)
+	res, err := o.bundle(ctx, deps, true)
 	if err == nil {
 		err = o.commit(res.tmpDir)
 	}
@@ -339,25 +354,50 @@ func (o *Optimizer) Init(ctx context.Context) error {
 	return nil
 }
 
-// publishScan makes the scanned dependencies available to Lookup while they are bundled: their
-// files (which Wait guards), the interop their source suggests, and the BrowserHash the bundle will
-// have (the same function of the same sources), so that no module is served two versions of a dep.
+// scanFound makes a dependency the scan has just found available to Lookup before the scan ends, as
+// publishScan does for all of them: the module that imports it can be served at once, with the
+// BrowserHash Init fixed before the scan. A dependency in optimizeDeps.exclude is left out, as
+// publishScan leaves it out.
+func (o *Optimizer) scanFound(id, src, importer string) {
+	if o.excluded(id) {
+		return
+	}
+	d := o.firstRunEntry(id, src, importer)
+	o.mu.Lock()
+	if o.firstRun != nil && o.firstRun[id] == nil {
+		o.firstRun[id] = d
+	}
+	o.mu.Unlock()
+}
+
+// firstRunEntry is a dependency of the first run as it is served while esbuild bundles it: its file
+// (which Wait guards) and the interop its source suggests.
+func (o *Optimizer) firstRunEntry(id, src, importer string) *depEntry {
+	return &depEntry{DepInfo: DepInfo{ID: id, Src: src, File: o.depFile(id), NeedsInterop: o.guessInterop(id, src)}, Importer: importer}
+}
+
+// publishScan makes all the scanned dependencies available to Lookup while they are bundled, so
+// that no module is served two versions of a dep; the ones scanFound published keep their entry.
 func (o *Optimizer) publishScan(deps map[string]*depEntry) {
+	o.mu.Lock()
+	early := o.firstRun
+	o.mu.Unlock()
 	first := make(map[string]*depEntry, len(deps))
-	srcs := map[string]string{}
 	for id, d := range deps {
-		first[id] = &depEntry{DepInfo: DepInfo{ID: id, Src: d.Src, File: o.depFile(id), NeedsInterop: o.guessInterop(id, d.Src)}, Importer: d.Importer}
-		srcs[id] = d.Src
+		if e := early[id]; e != nil && e.Src == d.Src {
+			first[id] = e
+			continue
+		}
+		first[id] = o.firstRunEntry(id, d.Src, d.Importer)
 	}
 	o.mu.Lock()
 	o.firstRun = first
-	o.browserHash = o.browserHashOf(srcs)
 	o.mu.Unlock()
 	o.markScanned()
 }
 
-// browserHashOf is the BrowserHash of a bundle of these dependencies (publishScan announces the one
-// bundle will write).
+// browserHashOf is the BrowserHash of a re-bundle of these dependencies (Vite's: a function of their
+// set). Init's bundle has firstHash instead.
 func (o *Optimizer) browserHashOf(srcs map[string]string) string {
 	return optimizedBrowserHash(o.hash+o.session, srcs)
 }
@@ -366,7 +406,9 @@ func (o *Optimizer) markScanned() { o.scanOnce.Do(func() { close(o.scanned) }) }
 
 // WaitScan blocks until Init knows the first set of dependencies (from the cache, or from its scan
 // while it bundles them), or ctx is done. Lookup and BrowserHash are then final for them; their
-// files are not written before Wait returns.
+// files are not written before Wait returns. During a cold run's scan, Lookup already answers for
+// the dependencies found so far (with the final BrowserHash); an id it does not know yet needs
+// WaitScan before it is registered as a new dependency.
 func (o *Optimizer) WaitScan(ctx context.Context) error {
 	select {
 	case <-o.scanned:
@@ -645,7 +687,7 @@ func (o *Optimizer) rebundle() bool {
 	o.mu.Unlock()
 
 	o.log.Debug("new dependencies found: " + strings.Join(sortedKeys(batch), ", "))
-	res, err := o.bundle(context.Background(), deps)
+	res, err := o.bundle(context.Background(), deps, false)
 	if err != nil {
 		o.log.Error("error while updating dependencies:\n" + err.Error())
 		o.mu.Lock()

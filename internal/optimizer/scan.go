@@ -203,10 +203,14 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 			if isInNodeModules(clean) || contains(o.opts.Include, id) {
 				if isOptimizable(clean) {
 					mu.Lock()
-					if res.deps[id] == nil {
+					found := res.deps[id] == nil
+					if found {
 						res.deps[id] = &depEntry{DepInfo: DepInfo{ID: id, Src: clean}, Importer: importer}
 					}
 					mu.Unlock()
+					if found {
+						o.scanFound(id, clean, importer)
+					}
 				}
 				return external(id)
 			}

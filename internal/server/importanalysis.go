@@ -272,8 +272,16 @@ func isServedByServer(spec string) bool {
 // for the first time (the optimizer then bundles it and the page reloads once).
 func (e *DevEnvironment) optimizedDep(ctx context.Context, spec, importer string) (*optimizer.DepInfo, bool) {
 	// The scan is enough: the files of the deps it found are bundled while modules are served (a
-	// request for one waits for the bundle), as in Vite.
-	if e.optimizer == nil || e.waitScan(ctx) != nil || e.optimizerFailed() {
+	// request for one waits for the bundle), as in Vite. A dep the running scan has already found
+	// needs no wait for the rest of it: the entry's own imports are found in its first rounds.
+	if e.optimizer == nil {
+		return nil, false
+	}
+	e.startOptimizer()
+	if dep, ok := e.optimizer.Lookup(spec); ok {
+		return dep, true
+	}
+	if e.waitScan(ctx) != nil || e.optimizerFailed() {
 		return nil, false
 	}
 	if dep, ok := e.optimizer.Lookup(spec); ok {
