@@ -7,6 +7,7 @@ const host = globalThis.__govite;
 export const version = '8.0.0';
 export const rollupVersion = '4.0.0';
 export const esbuildVersion = '0.28.2';
+export const rolldownVersion = '1.0.0';
 
 // defineConfig only helps editors with types: it returns what it is given (an object, a function or a
 // promise), and govite evaluates that as Vite does.
@@ -38,7 +39,7 @@ function normalizeAlias(o) {
     ? o.map(normalizeSingleAlias)
     : Object.keys(o).map((find) => normalizeSingleAlias({ find, replacement: o[find] }));
 }
-function mergeAlias(a, b) {
+export function mergeAlias(a, b) {
   if (!a) return b;
   if (!b) return a;
   if (isObject(a) && isObject(b)) return { ...a, ...b };
@@ -217,6 +218,95 @@ export function isFetchableDevEnvironment(environment) {
   return !!environment && environment.__govite_environment === 'fetchable';
 }
 
+// isCSSRequest is Vite's test for a stylesheet request (a CSS language's extension, before any query).
+const cssLangsRE = /\.(css|less|sass|scss|styl|stylus|pcss|postcss|sss)(?:$|\?)/;
+export function isCSSRequest(request) {
+  return cssLangsRE.test(request);
+}
+
+// resolveEnvPrefix is config.envPrefix as a list; '' would expose every variable and is refused.
+export function resolveEnvPrefix({ envPrefix = 'VITE_' } = {}) {
+  const prefixes = Array.isArray(envPrefix) ? envPrefix : [envPrefix];
+  if (prefixes.includes('')) {
+    throw new Error("envPrefix option contains value '', which could lead unexpected exposure of sensitive information.");
+  }
+  if (prefixes.some((p) => /\s/.test(p))) {
+    console.warn('[vite] Warning: envPrefix option contains values with whitespace, which does not work in practice.');
+  }
+  return prefixes;
+}
+
+// sortUserPlugins splits plugins by enforce: [pre, normal, post].
+export function sortUserPlugins(plugins) {
+  const pre = [];
+  const normal = [];
+  const post = [];
+  for (const p of plugins ? plugins.flat(Infinity) : []) {
+    if (!p) continue;
+    if (p.enforce === 'pre') pre.push(p);
+    else if (p.enforce === 'post') post.push(p);
+    else normal.push(p);
+  }
+  return [pre, normal, post];
+}
+
+// perEnvironmentState keeps one state per environment for a plugin's hooks: state(this) in a hook
+// returns initial(environment) the first time that environment asks. Environments are told apart by
+// name, because the object a hook sees as this.environment is not the same from call to call here.
+export function perEnvironmentState(initial) {
+  const states = new Map();
+  return function (context) {
+    const { environment } = context;
+    const key = environment && environment.name !== undefined ? environment.name : environment;
+    if (!states.has(key)) states.set(key, initial(environment));
+    return states.get(key);
+  };
+}
+
+// withFilter gives the resolveId, load and transform hooks of a plugin (or of a list, or a promise of
+// one) the hook filters of filterObject, as rolldown's withFilter does: with several filter objects,
+// or one with pluginNamePattern, only plugins whose name matches a pattern get one.
+export function withFilter(pluginOption, filterObject) {
+  const list = Array.isArray(filterObject) ? filterObject : [filterObject];
+  return applyFilter(pluginOption, list);
+}
+function applyFilter(option, list) {
+  if (option && typeof option.then === 'function') return option.then((p) => applyFilter(p, list));
+  if (option == false || option == null) return option;
+  if (Array.isArray(option)) return option.map((p) => applyFilter(p, list));
+  const index = matchingFilter(option.name, list);
+  if (index === -1) return option;
+  const filter = list[index];
+  for (const key of ['transform', 'resolveId', 'load']) {
+    const hook = option[key];
+    if (!hook) continue;
+    if (typeof hook === 'object') hook.filter = filter[key] ?? hook.filter;
+    else option[key] = { handler: hook, filter: filter[key] };
+  }
+  return option;
+}
+function matchingFilter(name, list) {
+  if (list.length === 1 && list[0].pluginNamePattern === undefined) return 0;
+  for (let i = 0; i < list.length; i++) {
+    for (const pattern of list[i].pluginNamePattern ?? []) {
+      if (typeof pattern === 'string' ? pattern === name : pattern instanceof RegExp && pattern.test(name)) return i;
+    }
+  }
+  return -1;
+}
+
+// buildErrorMessage formats an error as Vite's terminal shows it: args, then the plugin, the file
+// with line and column, the code frame and the stack's "at" lines.
+export function buildErrorMessage(err, args = [], includeStack = true) {
+  const pad = (text) => String(text).split(/\r?\n/).map((l) => '  ' + l).join('\n');
+  if (err.plugin) args.push('  Plugin: ' + err.plugin);
+  const loc = err.loc ? ':' + err.loc.line + ':' + err.loc.column : '';
+  if (err.id) args.push('  File: ' + err.id + loc);
+  if (err.frame) args.push(pad(err.frame));
+  if (includeStack && err.stack) args.push(pad(err.stack.split(/\n/).filter((l) => /^\s*at/.test(l)).join('\n')));
+  return args.join('\n');
+}
+
 export const defaultClientConditions = ['module', 'browser', 'development|production'];
 export const defaultServerConditions = ['module', 'node', 'development|production'];
 export const defaultClientMainFields = ['browser', 'module', 'jsnext:main', 'jsnext'];
@@ -241,3 +331,22 @@ export const optimizeDeps = unavailable('optimizeDeps');
 export const formatPostcssSourceMap = unavailable('formatPostcssSourceMap');
 export const preprocessCSS = unavailable('preprocessCSS');
 export const createServerModuleRunner = unavailable('createServerModuleRunner');
+// Vite's other exports: importable, so that a config or plugin that names them loads; calling one
+// says it is not available.
+export const send = unavailable('send');
+export const fetchModule = unavailable('fetchModule');
+export const runnerImport = unavailable('runnerImport');
+export const moduleRunnerTransform = unavailable('moduleRunnerTransform');
+export const createServerHotChannel = unavailable('createServerHotChannel');
+export const createServerModuleRunnerTransport = unavailable('createServerModuleRunnerTransport');
+export const createIdResolver = unavailable('createIdResolver');
+export const esmExternalRequirePlugin = unavailable('esmExternalRequirePlugin');
+export const isFileServingAllowed = unavailable('isFileServingAllowed');
+export const isFileLoadingAllowed = unavailable('isFileLoadingAllowed');
+export const parse = unavailable('parse');
+export const parseSync = unavailable('parseSync');
+export const parseAst = unavailable('parseAst');
+export const parseAstAsync = unavailable('parseAstAsync');
+export const minify = unavailable('minify');
+export const minifySync = unavailable('minifySync');
+export const Visitor = unavailable('Visitor');
