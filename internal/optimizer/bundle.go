@@ -36,9 +36,9 @@ type bundleResult struct {
 // testHookBundle, set by tests, runs when a bundle starts (to hold it while modules are served).
 var testHookBundle func()
 
-// bundle writes deps to a new temporary directory. first is Init's bundle, whose BrowserHash was
-// fixed before its scan.
-func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, first bool) (*bundleResult, error) {
+// bundle writes deps to a new temporary directory, with browserHash (Init's, fixed before its scan),
+// or with the BrowserHash of the set of deps when it is "".
+func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, browserHash string) (*bundleResult, error) {
 	if testHookBundle != nil {
 		testHookBundle()
 	}
@@ -60,9 +60,8 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, first
 	for id, d := range deps {
 		srcs[id] = d.Src
 	}
-	browserHash := o.browserHashOf(srcs)
-	if first {
-		browserHash = o.firstHash
+	if browserHash == "" {
+		browserHash = o.browserHashOf(srcs)
 	}
 	meta := &metadata{Hash: o.hash, ConfigHash: o.cfgHash, LockfileHash: o.lockHash,
 		BrowserHash: browserHash, Optimized: map[string]*depEntry{}, Chunks: map[string]string{}}

@@ -125,10 +125,8 @@ type Optimizer struct {
 	// end of Init's bundle: they are served (with the interop guessed from their source) while
 	// esbuild bundles them, as Vite serves source modules once its scan is done.
 	firstRun map[string]*depEntry
-	// firstHash is the BrowserHash of Init's cold bundle, fixed before its scan.
-	firstHash string
-	scanned   chan struct{} // closed once Init knows the first set of dependencies
-	scanOnce  sync.Once
+	scanned  chan struct{} // closed once Init knows the first set of dependencies
+	scanOnce sync.Once
 	// newDuringRun is set when a dependency is registered while a bundle runs (Vite's
 	// newDepsDiscovered).
 	newDuringRun bool
@@ -280,9 +278,9 @@ func (o *Optimizer) Init(ctx context.Context) error {
 	// has already found can be served while the scan goes on (see scanFound). It is new for every
 	// cold bundle, so that no browser keeps a copy of a dep it cached as immutable from another one.
 	// (Vite derives it from the set of dependencies, which is only known when the scan ends.)
+	firstHash := getHash(o.hash + o.session + "\x00" + strconv.FormatInt(time.Now().UnixNano(), 10))
 	o.mu.Lock()
-	o.browserHash = getHash(o.hash + o.session + "\x00" + strconv.FormatInt(time.Now().UnixNano(), 10))
-	o.firstHash = o.browserHash
+	o.browserHash = firstHash
 	o.firstRun = map[string]*depEntry{}
 	o.mu.Unlock()
 
@@ -322,7 +320,7 @@ func (o *Optimizer) Init(ctx context.Context) error {
 		o.log.Debug("Pre-bundling dependencies:\n  " + strings.Join(sortedKeys(deps), "\n  "))
 	}
 	o.publishScan(deps)
-	res, err := o.bundle(ctx, deps, true)
+	res, err := o.bundle(ctx, deps, firstHash)
 	if err == nil {
 		err = o.commit(res.tmpDir)
 	}
@@ -397,7 +395,7 @@ func (o *Optimizer) publishScan(deps map[string]*depEntry) {
 }
 
 // browserHashOf is the BrowserHash of a re-bundle of these dependencies (Vite's: a function of their
-// set). Init's bundle has firstHash instead.
+// set). Init's bundle has the hash Init fixed before its scan instead.
 func (o *Optimizer) browserHashOf(srcs map[string]string) string {
 	return optimizedBrowserHash(o.hash+o.session, srcs)
 }
@@ -687,7 +685,7 @@ func (o *Optimizer) rebundle() bool {
 	o.mu.Unlock()
 
 	o.log.Debug("new dependencies found: " + strings.Join(sortedKeys(batch), ", "))
-	res, err := o.bundle(context.Background(), deps, false)
+	res, err := o.bundle(context.Background(), deps, "")
 	if err != nil {
 		o.log.Error("error while updating dependencies:\n" + err.Error())
 		o.mu.Lock()
