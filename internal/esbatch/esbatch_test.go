@@ -3,6 +3,7 @@ package esbatch
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -268,4 +269,97 @@ func BenchmarkOptionsKey(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		optionsKey(o)
 	}
+}
+
+// sheets is a set of stylesheets in the forms an app has: CSS modules (local names, keyframes,
+// :global, nesting, composes within the file), plain stylesheets with url()s, at-rules and legal
+// comments.
+func sheets() []input {
+	cssOpts := api.TransformOptions{Charset: api.CharsetUTF8, Sourcemap: api.SourceMapExternal, SourcesContent: api.SourcesContentExclude,
+		Engines: []api.Engine{{Name: api.EngineChrome, Version: "87"}, {Name: api.EngineSafari, Version: "14"}}}
+	in := []input{
+		{"/app/src/charset.css", "@charset \"utf-8\";\n.é { content: 'ü' }\n", api.LoaderCSS, cssOpts},
+		{"/app/src/index.css", "@font-face { font-family: X; src: url(./x.woff2) format('woff2'), url(\"/fonts/y.woff\") }\nbody { background: url(./bg.png) no-repeat, url('data:image/png;base64,iVBOR') }\n@media (min-width: 600px) { .wide { display: grid; inset: 0 } }\n@supports (display: grid) { .g { user-select: none } }\n@layer base { h1 { color: rgb(0 0 0 / 50%) } }\n/*! keep me */\n.n { & > .m { color: #ff000080 } }\n", api.LoaderCSS, cssOpts},
+		{"/app/src/Weird name_x.module.css", ".a-b { color: red }\n.c { composes: a-b; margin: 0 }\n", api.LoaderLocalCSS, cssOpts},
+		{"/app/src/theme.global.css", ".t { color: blue }\n", api.LoaderGlobalCSS, cssOpts},
+	}
+	for i := 0; i < 40; i++ {
+		in = append(in, input{fmt.Sprintf("/app/src/components/Comp%d_%x.module.css", i, i*7919), fmt.Sprintf(
+			".card { padding: %[1]dpx; animation: spin%[1]d 1s infinite; background: url(../assets/i%[1]d.svg) }\n@keyframes spin%[1]d { to { transform: rotate(1turn) } }\n:global(.dark) .title { color: #%06[2]x }\n.button { &:hover { opacity: .%[1]d } }\n@media (prefers-color-scheme: dark) { .children { margin-left: %[1]dpx } }\n",
+			i, i*99991%0xffffff), api.LoaderLocalCSS, cssOpts})
+	}
+	return in
+}
+
+// TestStylesheetsLinkTogether: the stylesheets an app asks for at once go into one bundling build,
+// and each gets what Transform gives it, byte for byte, map included.
+func TestStylesheetsLinkTogether(t *testing.T) {
+	var batch []*item
+	for _, in := range sheets() {
+		batch = append(batch, &item{code: in.code, opts: in.options(), done: make(chan struct{})})
+	}
+	linked, rest, alone := linkable(batch)
+	if len(rest) != 2 || rest[0].opts.Sourcefile != "/app/src/charset.css" || rest[1].opts.Sourcefile != "/app/src/Weird name_x.module.css" || len(alone) != 0 {
+		t.Fatalf("left out of the bundling build: %d files and %d alone, want only the ones with @charset and composes", len(rest), len(alone))
+	}
+	if n := build(linked, true); n != 0 {
+		t.Fatalf("%d of %d files fell back to Transform", n, len(linked))
+	}
+	for _, it := range linked {
+		same(t, it.opts.Sourcefile, it.res, api.Transform(it.code, it.opts))
+	}
+}
+
+// TestStylesheetsThatMightClash: files whose local names could meet are not linked together
+// (esbuild would rename one file's names), and still get Transform's result.
+func TestStylesheetsThatMightClash(t *testing.T) {
+	css := api.TransformOptions{Loader: api.LoaderLocalCSS, Sourcemap: api.SourceMapExternal}
+	at := func(file, code string) *item {
+		o := css
+		o.Sourcefile = file
+		return &item{code: code, opts: o, done: make(chan struct{})}
+	}
+	for name, c := range map[string]struct {
+		batch []*item
+		alone bool // whether a file must be left to Transform
+	}{
+		"same base name":            {[]*item{at("/a/Button.module.css", ".x { color: red }"), at("/b/Button.module.css", ".x { color: blue }")}, true},
+		"one base begins the other": {[]*item{at("/a/A.module.css", ".b_c { color: red }"), at("/a/A_b.module.css", ".c { color: blue }")}, true},
+		"global name of another":    {[]*item{at("/a/A.module.css", ":global(.B_x) { color: red }"), at("/a/B.module.css", ".x { color: blue }")}, true},
+		"@import":                   {[]*item{at("/a/A.module.css", "@import './c.css';\n.x { color: red }"), at("/a/B.module.css", ".x { color: blue }")}, false},
+	} {
+		batch := c.batch
+		linked, _, alone := linkable(batch)
+		if c.alone && len(alone) == 0 {
+			t.Errorf("%s: no file left to Transform", name)
+		}
+		for _, it := range linked {
+			if strings.Contains(it.code, "@import") {
+				t.Errorf("%s: %s linked in a bundling build", name, it.opts.Sourcefile)
+			}
+		}
+		run(batch)
+		for _, it := range batch {
+			same(t, name+": "+it.opts.Sourcefile, it.res, api.Transform(it.code, it.opts))
+		}
+	}
+}
+
+func BenchmarkStylesheets(b *testing.B) {
+	in := sheets()[3:]
+	b.Run("api.Transform", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			f := in[i%len(in)]
+			api.Transform(f.code, f.options())
+		}
+	})
+	b.Run(fmt.Sprintf("build of %d", len(in)), func(b *testing.B) {
+		for i := 0; i < b.N; i += len(in) {
+			var batch []*item
+			for _, f := range in {
+				batch = append(batch, &item{code: f.code, opts: f.options(), done: make(chan struct{})})
+			}
+			run(batch)
+		}
+	})
 }
