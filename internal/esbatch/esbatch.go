@@ -457,4 +457,3 @@ func appendValue(b []byte, v reflect.Value) []byte {
 	// No field of TransformOptions has another kind today; a new one must not batch unlike calls.
 	panic(fmt.Sprintf("esbatch: cannot key an option of kind %s", v.Kind()))
 }
-
