@@ -164,7 +164,7 @@ func newBuilder(topCfg *config.ResolvedConfig, env *Environment) (*builder, erro
 	if len(target) == 0 {
 		target = config.DefaultTarget
 	}
-	engines, err := parseTarget(target)
+	engines, err := config.ParseTarget("build.target", target)
 	if err != nil {
 		return nil, err
 	}
@@ -189,59 +189,6 @@ func (b *builder) close() {
 
 func (b *builder) warnf(format string, args ...any) {
 	b.log.Warn(fmt.Sprintf(format, args...))
-}
-
-// parseTarget turns build.target values ("chrome107", "es2020", "esnext") into esbuild engines.
-func parseTarget(target []string) ([]api.Engine, error) {
-	names := map[string]api.EngineName{
-		"chrome": api.EngineChrome, "edge": api.EngineEdge, "firefox": api.EngineFirefox, "safari": api.EngineSafari,
-		"ios": api.EngineIOS, "node": api.EngineNode, "opera": api.EngineOpera, "deno": api.EngineDeno,
-	}
-	var out []api.Engine
-	for _, t := range target {
-		t = strings.ToLower(strings.TrimSpace(t))
-		if t == "esnext" || strings.HasPrefix(t, "es") {
-			continue // ES versions are passed as esbuild's Target below
-		}
-		i := strings.IndexAny(t, "0123456789")
-		if i <= 0 {
-			return nil, fmt.Errorf("build.target: %q is not a browser with a version (like chrome107) or an ES version (like es2020)", t)
-		}
-		name, ok := names[t[:i]]
-		if !ok {
-			return nil, fmt.Errorf("build.target: unknown browser %q in %q", t[:i], t)
-		}
-		out = append(out, api.Engine{Name: name, Version: t[i:]})
-	}
-	return out, nil
-}
-
-func esTarget(target []string) api.Target {
-	for _, t := range target {
-		switch strings.ToLower(t) {
-		case "es2015", "es6":
-			return api.ES2015
-		case "es2016":
-			return api.ES2016
-		case "es2017":
-			return api.ES2017
-		case "es2018":
-			return api.ES2018
-		case "es2019":
-			return api.ES2019
-		case "es2020":
-			return api.ES2020
-		case "es2021":
-			return api.ES2021
-		case "es2022":
-			return api.ES2022
-		case "es2023":
-			return api.ES2023
-		case "es2024":
-			return api.ES2024
-		}
-	}
-	return api.ESNext
 }
 
 // collectEntries reads build inputs (index.html by default) and parses HTML entries.
@@ -341,7 +288,7 @@ func (b *builder) esbuildOptions() api.BuildOptions {
 		ChunkNames:          "chunk-[hash]",
 		AssetNames:          "[name]-[hash]",
 		Engines:             b.engines,
-		Target:              esTarget(b.target),
+		Target:              config.ESTarget(b.target),
 		MinifyWhitespace:    cfg.Build.Minify,
 		MinifyIdentifiers:   cfg.Build.Minify,
 		MinifySyntax:        cfg.Build.Minify,

@@ -85,7 +85,7 @@ func shimFor(spec string) string {
 	switch name {
 	case "path", "path/posix", "path/win32":
 		return "path"
-	case "url", "fs", "process", "module", "os", "events", "util", "crypto", "buffer":
+	case "url", "fs", "process", "module", "os", "events", "util", "crypto", "buffer", "tty":
 		return name
 	case "fs/promises":
 		return "fs-promises"
@@ -327,30 +327,46 @@ func bundleConfig(file string) (*bundled, error) {
 	outfile := file + ".govite-bundle.cjs" // never written: Write is false
 	shifts := &injections{at: map[string]injection{}}
 	resolved := &resolutions{m: map[string]string{}}
-	res := api.Build(api.BuildOptions{
-		EntryPoints:    []string{file},
-		AbsWorkingDir:  dir,
-		Outfile:        outfile,
-		Bundle:         true,
-		Write:          false,
-		Platform:       api.PlatformNode,
-		Format:         api.FormatCommonJS,
-		Target:         api.ES2017, // goja runs ES2017 and lowers nothing itself
-		Sourcemap:      api.SourceMapExternal,
-		SourcesContent: api.SourcesContentExclude,
-		Metafile:       true,
-		LogLevel:       api.LogLevelSilent,
-		Charset:        api.CharsetUTF8,
-		KeepNames:      true,
-		Define: map[string]string{
-			"__dirname":            injectedDirname,
-			"__filename":           injectedFilename,
-			"import.meta.url":      injectedURL,
-			"import.meta.dirname":  injectedDirname,
-			"import.meta.filename": injectedFilename,
-		},
-		Plugins: []api.Plugin{configPlugin(shifts, resolved)},
-	})
+	build := func(lazy map[lazyImport]bool) api.BuildResult {
+		shifts = &injections{at: map[string]injection{}}
+		resolved = &resolutions{m: map[string]string{}}
+		return api.Build(api.BuildOptions{
+			EntryPoints:   []string{file},
+			AbsWorkingDir: dir,
+			Outfile:       outfile,
+			Bundle:        true,
+			Write:         false,
+			Platform:      api.PlatformNode,
+			Format:        api.FormatCommonJS,
+			Target:        api.ES2017, // goja runs ES2017 and lowers nothing itself
+			// goja has no import(): esbuild writes a require() in a promise for each one (those of a
+			// computed name then fail at run time with MODULE_NOT_FOUND, as an import() of a module
+			// that is not installed does in Node).
+			Supported:      map[string]bool{"dynamic-import": false},
+			Sourcemap:      api.SourceMapExternal,
+			SourcesContent: api.SourcesContentExclude,
+			Metafile:       true,
+			LogLevel:       api.LogLevelSilent,
+			Charset:        api.CharsetUTF8,
+			KeepNames:      true,
+			Define: map[string]string{
+				"__dirname":            injectedDirname,
+				"__filename":           injectedFilename,
+				"import.meta.url":      injectedURL,
+				"import.meta.dirname":  injectedDirname,
+				"import.meta.filename": injectedFilename,
+			},
+			Plugins: []api.Plugin{configPlugin(shifts, resolved, lazy)},
+		})
+	}
+	res := build(nil)
+	if lazy := lazyImports(res.Errors, dir); lazy != nil {
+		// Packages import optional packages that they load only on some paths (cosmiconfig loads
+		// TypeScript for .ts config files, @babel/core its TypeScript preset): Node resolves an import
+		// when it runs, and fails only if that path is taken. The second build leaves those imports
+		// to run time, where they fail as Node's would, with MODULE_NOT_FOUND.
+		res = build(lazy)
+	}
 	if len(res.Errors) > 0 {
 		return nil, bundleErrors(res.Errors, dir, shifts)
 	}
@@ -388,6 +404,33 @@ func bundleConfig(file string) (*bundled, error) {
 	return b, nil
 }
 
+// lazyImport is an import that a file in node_modules makes of a module that is not installed.
+type lazyImport struct{ importer, path string }
+
+var couldNotResolveRE = regexp.MustCompile(`^Could not resolve "([^"]+)"$`)
+
+// lazyImports lists the failed imports of a config bundle when all of them are made by installed
+// packages (nil otherwise: an import that the project's own files make must resolve, as it would
+// in Node, where a static import fails when the config loads).
+func lazyImports(errs []api.Message, dir string) map[lazyImport]bool {
+	if len(errs) == 0 {
+		return nil
+	}
+	lazy := map[lazyImport]bool{}
+	for _, m := range errs {
+		sm := couldNotResolveRE.FindStringSubmatch(m.Text)
+		if sm == nil || m.Location == nil || (m.Location.Namespace != "file" && m.Location.Namespace != "") {
+			return nil
+		}
+		importer := absFrom(dir, m.Location.File)
+		if !strings.Contains(importer, string(filepath.Separator)+"node_modules"+string(filepath.Separator)) {
+			return nil
+		}
+		lazy[lazyImport{importer, sm[1]}] = true
+	}
+	return lazy
+}
+
 var noMatchingExportRE = regexp.MustCompile(`No matching export in "` + shimNamespace + `:([^"]+)" for import "([^"]+)"`)
 
 // bundleErrors formats esbuild's errors as "file:line:column: message" lines, with hints.
@@ -423,13 +466,16 @@ var jsFileRE = regexp.MustCompile(`\.[cm]?[jt]sx?$`)
 
 // configPlugin is the esbuild plugin that gives config files the modules and per-file values Node and
 // Vite would.
-func configPlugin(shifts *injections, resolved *resolutions) api.Plugin {
+func configPlugin(shifts *injections, resolved *resolutions, lazy map[lazyImport]bool) api.Plugin {
 	return api.Plugin{
 		Name: "govite-config",
 		Setup: func(build api.PluginBuild) {
 			build.OnResolve(api.OnResolveOptions{Filter: `.*`}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
 				if shim := shimFor(args.Path); shim != "" {
 					return api.OnResolveResult{Path: shim, Namespace: shimNamespace}, nil
+				}
+				if lazy[lazyImport{args.Importer, args.Path}] {
+					return api.OnResolveResult{Path: args.Path, External: true}, nil
 				}
 				if args.Kind == api.ResolveJSRequireResolve {
 					// esbuild leaves require.resolve() in the code: record the answer for run time.

@@ -801,6 +801,36 @@ func (vm *jsVM) installHost() error {
 		}
 		return rt.ToValue(p)
 	})
+	// transform(kind, code, filename, optionsJSON, inMapJSON): vite's transformWithEsbuild ("esbuild")
+	// and transformWithOxc ("oxc").
+	set("transform", func(c goja.FunctionCall) goja.Value {
+		run := transformWithEsbuild
+		if str(c, 0) == "oxc" {
+			run = transformWithOxc
+		}
+		r, err := run(str(c, 1), str(c, 2), str(c, 3), str(c, 4))
+		if err != nil {
+			e := vm.newError(err.Error())
+			var te *jsTransformError
+			if errors.As(err, &te) {
+				list := make([]any, len(te.Errors))
+				for i, m := range te.Errors {
+					item := map[string]any{"text": m.Text}
+					if l := m.Location; l != nil {
+						item["location"] = map[string]any{"file": l.File, "line": l.Line, "column": l.Column, "lineText": l.LineText}
+					}
+					list[i] = item
+				}
+				_ = e.Set("errors", list)
+			}
+			panic(e)
+		}
+		o := rt.NewObject()
+		_ = o.Set("code", r.Code)
+		_ = o.Set("map", r.Map)
+		_ = o.Set("warnings", r.Warnings)
+		return o
+	})
 	set("warn", func(c goja.FunctionCall) goja.Value {
 		vm.warnf("%s", str(c, 0))
 		return goja.Undefined()

@@ -325,8 +325,24 @@ export const createBuilder = unavailable('createBuilder');
 export const preview = unavailable('preview');
 export const resolveConfig = unavailable('resolveConfig');
 export const loadConfigFromFile = unavailable('loadConfigFromFile');
-export const transformWithEsbuild = unavailable('transformWithEsbuild');
-export const transformWithOxc = unavailable('transformWithOxc');
+// transformWithEsbuild and transformWithOxc run esbuild in govite (transformWithOxc's options are
+// mapped to esbuild's). The result's map is an object, { mappings: '' } when there is none.
+function runTransform(kind, code, filename, options, inMap) {
+  const host = globalThis.__govite;
+  const json = (v) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  const r = host.transform(kind, String(code), String(filename), json(options), json(inMap));
+  return {
+    code: r.code,
+    map: r.map ? JSON.parse(r.map) : { mappings: '' },
+    warnings: r.warnings.map((text) => ({ text })),
+  };
+}
+export async function transformWithEsbuild(code, filename, options, inMap) {
+  return runTransform('esbuild', code, filename, options, inMap);
+}
+export async function transformWithOxc(code, filename, options, inMap) {
+  return { ...runTransform('oxc', code, filename, options, inMap), errors: [] };
+}
 export const optimizeDeps = unavailable('optimizeDeps');
 export const formatPostcssSourceMap = unavailable('formatPostcssSourceMap');
 export const preprocessCSS = unavailable('preprocessCSS');
