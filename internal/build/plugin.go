@@ -425,7 +425,8 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		}
 		return result(u, api.LoaderJS)
 	}
-	if code == "" && loader == api.LoaderNone {
+	loaded := code != "" || loader != api.LoaderNone
+	if !loaded {
 		data, err := os.ReadFile(abs)
 		if err != nil {
 			return api.OnLoadResult{}, err
@@ -434,7 +435,12 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 	}
 	if loader == api.LoaderNone {
 		var ok bool
-		if loader, ok = jsLoaders[ext]; !ok {
+		if loader, ok = jsLoaders[ext]; !ok && loaded {
+			// What a load hook returns is JavaScript unless it says otherwise, as in Rollup
+			// (vite-plugin-svgr's component for logo.svg?react).
+			loader, ok = api.LoaderJS, true
+		}
+		if !ok {
 			return api.OnLoadResult{}, fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, or import it with ?raw or ?url", abs, ext)
 		}
 	}
