@@ -48,26 +48,6 @@ var jsLoaders = map[string]api.Loader{
 	".ts": api.LoaderTS, ".mts": api.LoaderTS, ".cts": api.LoaderTS, ".tsx": api.LoaderTSX, ".json": api.LoaderJSON,
 }
 
-func loaderByName(name string) api.Loader {
-	switch name {
-	case "js":
-		return api.LoaderJS
-	case "jsx":
-		return api.LoaderJSX
-	case "ts":
-		return api.LoaderTS
-	case "tsx":
-		return api.LoaderTSX
-	case "json":
-		return api.LoaderJSON
-	case "css":
-		return api.LoaderCSS
-	case "text":
-		return api.LoaderText
-	}
-	return api.LoaderNone
-}
-
 func loaderName(l api.Loader) string {
 	switch l {
 	case api.LoaderJS:
@@ -329,7 +309,7 @@ func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		if r == nil {
 			return api.OnLoadResult{}, fmt.Errorf("no plugin loaded the virtual module %q; a plugin whose resolveId returns it must also load it", strings.TrimPrefix(id, "\x00"))
 		}
-		loader := loaderByName(r.Loader)
+		loader := config.LoaderByName(r.Loader)
 		if loader == api.LoaderNone {
 			loader = api.LoaderJS
 		}
@@ -337,7 +317,7 @@ func (b *builder) onLoad(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		if err != nil {
 			return api.OnLoadResult{}, err
 		}
-		loader = loaderByName(ln)
+		loader = config.LoaderByName(ln)
 		code, loader = b.inlineObjectDefines(code, id, loader)
 		code = b.wrapDynamicImports(code, id, loader)
 		return api.OnLoadResult{Contents: &code, Loader: loader, ResolveDir: b.cfg.Root}, nil
@@ -397,7 +377,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 	if r, err := b.container.Load(id); err != nil {
 		return api.OnLoadResult{}, err
 	} else if r != nil {
-		code, loader = r.Code, loaderByName(r.Loader)
+		code, loader = r.Code, config.LoaderByName(r.Loader)
 	}
 	ext := strings.ToLower(filepath.Ext(abs))
 	if css.IsCSS(abs) {
@@ -450,7 +430,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			return api.OnLoadResult{}, err
 		}
 		code = c
-		if l := loaderByName(ln); l != api.LoaderNone {
+		if l := config.LoaderByName(ln); l != api.LoaderNone {
 			loader = l
 		}
 	}

@@ -177,7 +177,7 @@ func transformWithEsbuild(code, filename, optionsJSON, inMap string) (*jsTransfo
 	switch raw := strings.TrimSpace(string(o.TsconfigRaw)); {
 	case raw == "" || raw == "null":
 		if opts.Loader == api.LoaderTS || opts.Loader == api.LoaderTSX {
-			opts.TsconfigRaw = nearestTsconfig(filepath.Dir(filename))
+			opts.TsconfigRaw = TsconfigFor(filename, "")
 		}
 	case strings.HasPrefix(raw, `"`):
 		_ = json.Unmarshal([]byte(raw), &opts.TsconfigRaw)
@@ -303,11 +303,18 @@ func loaderFromExtension(filename string) string {
 	return ext
 }
 
+// LoaderByName is esbuild's loader of a name as plugins and esbuild's JavaScript API write it
+// (LoaderNone for a name it does not know).
+func LoaderByName(name string) api.Loader {
+	return loaders[name]
+}
+
+var loaders = map[string]api.Loader{"js": api.LoaderJS, "jsx": api.LoaderJSX, "ts": api.LoaderTS, "tsx": api.LoaderTSX,
+	"css": api.LoaderCSS, "local-css": api.LoaderLocalCSS, "global-css": api.LoaderGlobalCSS, "json": api.LoaderJSON,
+	"text": api.LoaderText, "base64": api.LoaderBase64, "dataurl": api.LoaderDataURL, "binary": api.LoaderBinary}
+
 func esbuildLoader(name string) (api.Loader, error) {
-	loaders := map[string]api.Loader{"js": api.LoaderJS, "jsx": api.LoaderJSX, "ts": api.LoaderTS, "tsx": api.LoaderTSX,
-		"css": api.LoaderCSS, "local-css": api.LoaderLocalCSS, "global-css": api.LoaderGlobalCSS, "json": api.LoaderJSON,
-		"text": api.LoaderText, "base64": api.LoaderBase64, "dataurl": api.LoaderDataURL, "binary": api.LoaderBinary}
-	if l, ok := loaders[name]; ok {
+	if l := LoaderByName(name); l != api.LoaderNone {
 		return l, nil
 	}
 	return api.LoaderNone, fmt.Errorf("no loader for %q: give options.loader (js, jsx, ts, tsx, css, json, text)", name)
@@ -351,20 +358,20 @@ func pick[T any](dst *T, v string, values map[string]T) bool {
 	return ok
 }
 
-// nearestTsconfig is the text of the tsconfig.json nearest to dir ("" when there is none), for
-// esbuild's TypeScript options (its compilerOptions; an "extends" is not followed).
-func nearestTsconfig(dir string) string {
-	for {
+// TsconfigFor returns the text of the tsconfig.json nearest to file, looking up to root (to the
+// top of the file system when root is ""), or "" when there is none or esbuild cannot read it.
+// Its compilerOptions (decorators, class fields, JSX settings) change how esbuild compiles
+// TypeScript; esbuild reads JSON with comments. An "extends" is not followed.
+func TsconfigFor(file, root string) string {
+	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
 		if data, err := os.ReadFile(filepath.Join(dir, "tsconfig.json")); err == nil {
 			if r := api.Transform("", api.TransformOptions{TsconfigRaw: string(data)}); len(r.Errors) == 0 {
 				return string(data)
 			}
 			return ""
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
+		if dir == root || dir == filepath.Dir(dir) {
 			return ""
 		}
-		dir = parent
 	}
 }

@@ -170,7 +170,7 @@ func (e *DevEnvironment) esbuildStep(m *ModuleNode, code, loader string) (string
 		KeepNames:       es.KeepNames,
 		LegalComments:   api.LegalCommentsInline,
 		LogLevel:        api.LogLevelSilent,
-		TsconfigRaw:     tsconfigFor(file, e.config.Root),
+		TsconfigRaw:     config.TsconfigFor(file, e.config.Root),
 	}
 	switch es.JSX {
 	case "transform":
@@ -189,22 +189,6 @@ func (e *DevEnvironment) esbuildStep(m *ModuleNode, code, loader string) (string
 		return "", "", "", esbuildErrorsIn(r.Errors, file, e.config.Root)
 	}
 	return string(r.Code), "js", string(r.Map), nil
-}
-
-// tsconfigFor returns the nearest tsconfig.json's text, whose compilerOptions (decorators, class
-// fields, JSX settings) change how esbuild compiles TypeScript. esbuild reads JSON with comments.
-func tsconfigFor(file, root string) string {
-	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
-		if data, err := os.ReadFile(filepath.Join(dir, "tsconfig.json")); err == nil {
-			if r := api.Transform("", api.TransformOptions{TsconfigRaw: string(data)}); len(r.Errors) == 0 {
-				return string(data)
-			}
-			return ""
-		}
-		if dir == root || dir == filepath.Dir(dir) {
-			return ""
-		}
-	}
 }
 
 // jsonStep turns JSON into a module with a default export and, by default, one named export per
