@@ -17,6 +17,33 @@ import (
 
 const version = govite.Version
 
+// debugFilter is Vite's --debug [feat] and --filter: `--debug` turns on every vite:* debug
+// namespace, `--debug deps,hmr` turns on vite:deps and vite:hmr, both on top of the DEBUG variable;
+// --filter (or VITE_DEBUG_FILTER) keeps the debug lines that contain its text.
+func debugFilter(fl *flags) *logger.DebugFilter {
+	spec, text := os.Getenv("DEBUG"), os.Getenv("VITE_DEBUG_FILTER")
+	if fl.set["debug"] {
+		v := fl.str("debug")
+		if v == "true" || v == "" {
+			v = "vite:*"
+		} else {
+			names := strings.Split(v, ",")
+			for i, n := range names {
+				names[i] = "vite:" + n
+			}
+			v = strings.Join(names, ",")
+		}
+		if spec != "" {
+			spec += ","
+		}
+		spec += v
+		if f := fl.str("filter"); f != "" {
+			text = f
+		}
+	}
+	return logger.ParseDebug(spec, text)
+}
+
 // inlineConfig turns the common flags into an inline config (CLI options win over the config file).
 func inlineConfig(fl *flags, stderr io.Writer) (govite.InlineConfig, error) {
 	var in govite.InlineConfig
@@ -30,7 +57,7 @@ func inlineConfig(fl *flags, stderr io.Writer) (govite.InlineConfig, error) {
 	} else {
 		in.ConfigFile = c
 	}
-	in.Logger = logger.New(stderr, in.LogLevel)
+	in.Logger = logger.New(stderr, in.LogLevel, debugFilter(fl))
 	b := &in.Build
 	b.OutDir = fl.str("outDir")
 	b.AssetsDir = fl.str("assetsDir")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -33,6 +32,25 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// runCLI runs the command line with args in the background until the test ends (then it is
+// cancelled and waited for), writing to the buffers it returns.
+func runCLI(t *testing.T, args ...string) (stdout, stderr *lockedBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, stdout, stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Errorf("govite %s did not stop", args[0])
+		}
+	})
+	return stdout, stderr
+}
+
 // `govite dev examples/spa`: the banner, the page in Chromium, and a restart when the config changes
 // (the open page reconnects and reloads).
 func TestDevCommandServesAndRestartsOnConfigChange(t *testing.T) {
@@ -52,22 +70,8 @@ func TestDevCommandServesAndRestartsOnConfigChange(t *testing.T) {
 	main, _ := os.ReadFile(filepath.Join(root, "src", "main.ts"))
 	os.WriteFile(filepath.Join(root, "src", "main.ts"), append([]byte("import './flavor.js'\n"), main...), 0o644)
 
-	ln, err := net.Listen("tcp", "localhost:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut lockedBuffer
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"dev", root, "--port", fmt.Sprint(port), "--strictPort"}, &out, &errOut)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	port := freePortT(t)
+	out, errOut := runCLI(t, "dev", root, "--port", fmt.Sprint(port), "--strictPort")
 	url := fmt.Sprintf("http://localhost:%d/", port)
 	deadline := time.Now().Add(15 * time.Second)
 	for {

@@ -23,10 +23,10 @@ var takesValue = map[string]bool{
 	"config": true, "base": true, "logLevel": true, "mode": true, "outDir": true, "assetsDir": true,
 	"assetsInlineLimit": true, "target": true, "port": true, "filter": true,
 	"clearScreen": false, "emptyOutDir": false, "strictPort": false, "force": false, "help": false,
-	"version": false, "debug": false, "app": false, "cors": false,
+	"version": false, "app": false, "cors": false,
 }
 
-var optionalValue = map[string]bool{"sourcemap": true, "minify": true, "manifest": true, "ssrManifest": true, "ssr": true, "host": true, "open": true}
+var optionalValue = map[string]bool{"sourcemap": true, "minify": true, "manifest": true, "ssrManifest": true, "ssr": true, "host": true, "open": true, "debug": true}
 
 func parseFlags(args []string) (*flags, error) {
 	f := &flags{values: map[string]string{}, set: map[string]bool{}}

@@ -30,6 +30,8 @@ Options (as in Vite):
   --base <path>           public base path (default: /)
   -l, --logLevel <level>  info | warn | error | silent
   --clearScreen           allow/disable clear screen when logging
+  -d, --debug [feat]      show debug logs (all vite:* namespaces, or vite:feat; DEBUG works too)
+  -f, --filter <filter>   only debug logs that contain this text
   -m, --mode <mode>       set env mode
   -h, --help              display this message
   -v, --version           display version number

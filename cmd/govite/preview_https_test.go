@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"crypto/tls"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -32,27 +30,8 @@ export default { plugins: [basicSsl()] }`,
 			t.Fatal(err)
 		}
 	}
-	ln, err := net.Listen("tcp", "localhost:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr lockedBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"preview", root, "--port", fmt.Sprint(port), "--strictPort"}, &stdout, &stderr)
-	}()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Error("preview did not stop")
-		}
-	}()
+	port := freePortT(t)
+	stdout, stderr := runCLI(t, "preview", root, "--port", fmt.Sprint(port), "--strictPort")
 	want := fmt.Sprintf("https://localhost:%d/", port)
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(stdout.String(), want) {
@@ -66,6 +45,7 @@ export default { plugins: [basicSsl()] }`,
 		ForceAttemptHTTP2: true,
 	}}
 	var res *http.Response
+	var err error
 	for {
 		res, err = client.Get(want)
 		if err == nil || time.Now().After(deadline) {

@@ -22,6 +22,7 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/fsresolve"
+	"github.com/govite/govite/internal/logger"
 	"github.com/govite/govite/internal/plugin"
 )
 
@@ -64,6 +65,7 @@ type builder struct {
 	externals *externalizer
 	container *plugin.Container
 	log       *slog.Logger
+	debug     *slog.Logger // vite:build
 	engines   []api.Engine
 	target    []string
 
@@ -137,6 +139,7 @@ func newBuilder(topCfg *config.ResolvedConfig, env *Environment) (*builder, erro
 		jsExt:         "js",
 		container:     plugin.NewForEnvironment(&config.Environment{Name: env.Name, Consumer: env.Consumer, Mode: "build", Options: cfg.Environments[env.Name], Config: cfg}, cfg.Plugins),
 		log:           log,
+		debug:         logger.Debugger(log, "vite:build"),
 		assets:        newAssetStore(),
 		css:           map[string]*cssModule{},
 		cssProc:       css.NewProcessor(cfg, css.ProcessorOptions{}),
@@ -369,7 +372,7 @@ func (b *builder) bundle(ctx context.Context) (*config.OutputBundle, Manifest, e
 	if opts := b.esbuildOptions(); len(opts.EntryPointsAdvanced) > 0 {
 		t0 := time.Now()
 		res = api.Build(opts)
-		b.log.Debug("bundled", "modules", b.moduleCount.Load(), "duration", time.Since(t0))
+		b.debug.Debug("bundled", "modules", b.moduleCount.Load(), "duration", time.Since(t0))
 		if len(res.Errors) > 0 {
 			return nil, nil, formatErrors(res.Errors)
 		}
@@ -382,7 +385,7 @@ func (b *builder) bundle(ctx context.Context) (*config.OutputBundle, Manifest, e
 	}
 	t0 := time.Now()
 	bundle, manifest, err := b.generate(res)
-	b.log.Debug("generated chunks, CSS and manifest", "duration", time.Since(t0))
+	b.debug.Debug("generated chunks, CSS and manifest", "duration", time.Since(t0))
 	return bundle, manifest, err
 }
 

@@ -13,6 +13,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/govite/govite/internal/logger"
 )
 
 // ConfigFileDisabled as ResolveConfigOptions.ConfigFile skips the config file (Vite's
@@ -97,12 +100,17 @@ func Resolve(ctx context.Context, inline *UserConfig, opts ResolveConfigOptions)
 	var fileCfg *UserConfig
 	var loaded *Loaded
 	if opts.ConfigFile != ConfigFileDisabled {
+		t0 := time.Now()
 		fileCfg, loaded, err = LoadConfigFile(ctx, root, opts.ConfigFile, env)
 		if err != nil {
 			return nil, err
 		}
 		if loaded != nil {
 			w.add(loaded.Warnings...)
+			if inline.Logger != nil {
+				logger.Debugger(inline.Logger, "vite:config").Debug(fmt.Sprintf("bundled config file %s loaded in %.2fms",
+					loaded.Path, float64(time.Since(t0).Microseconds())/1000))
+			}
 		}
 	}
 	drainVM := func() {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
@@ -68,7 +69,9 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, brows
 
 	if len(deps) > 0 {
 		opts := o.bundleOptions(deps, tmp)
+		t0 := time.Now()
 		result := api.Build(opts)
+		o.debug.Debug(fmt.Sprintf("Dependencies bundled in %.2fms", float64(time.Since(t0).Microseconds())/1000))
 		if err := ctx.Err(); err != nil {
 			return fail(err)
 		}
@@ -76,7 +79,7 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, brows
 			return fail(o.bundleError(deps, result.Errors))
 		}
 		for _, w := range result.Warnings {
-			o.log.Debug("dependency optimization: " + formatMessage(o.opts.Root, w))
+			o.debug.Debug("dependency optimization: " + formatMessage(o.opts.Root, w))
 		}
 		if err := o.readMetafile(result.Metafile, deps, meta); err != nil {
 			return fail(err)

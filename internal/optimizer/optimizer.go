@@ -24,6 +24,7 @@ import (
 
 	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/jslex"
+	"github.com/govite/govite/internal/logger"
 )
 
 // debounce is how long Register waits for more imports before re-bundling (Vite's debounceMs).
@@ -105,6 +106,7 @@ type Optimizer struct {
 
 	opts    Options
 	log     *slog.Logger
+	debug   *slog.Logger // vite:deps
 	depsDir string
 
 	hash, lockHash, cfgHash string
@@ -157,7 +159,7 @@ func New(opts Options) *Optimizer {
 	if opts.DepsDirName == "" {
 		opts.DepsDirName = "deps"
 	}
-	o := &Optimizer{opts: opts, log: log, depsDir: filepath.Join(opts.CacheDir, opts.DepsDirName),
+	o := &Optimizer{opts: opts, log: log, debug: logger.Debugger(log, "vite:deps"), depsDir: filepath.Join(opts.CacheDir, opts.DepsDirName),
 		discovered: map[string]*depEntry{}, idle: idle, meta: emptyMetadata(), scanned: make(chan struct{})}
 	if opts.Force {
 		o.session = strconv.FormatInt(time.Now().UnixNano(), 10)
@@ -263,7 +265,7 @@ func (o *Optimizer) Init(ctx context.Context) error {
 			case !filesExist(m):
 				o.log.Info("Re-optimizing dependencies because the deps cache is incomplete")
 			default:
-				o.log.Debug("Hash is consistent. Skipping. Use --force to override.")
+				o.debug.Debug("Hash is consistent. Skipping. Use --force to override.")
 				o.mu.Lock()
 				o.meta, o.browserHash = m, m.BrowserHash
 				o.mu.Unlock()
@@ -304,7 +306,11 @@ func (o *Optimizer) Init(ctx context.Context) error {
 			}
 			o.log.Warn("The following dependencies are imported but could not be resolved:\n\n" + strings.Join(lines, "\n") + "\n\nAre they installed?")
 		}
-		o.log.Debug(fmt.Sprintf("Scan completed in %s: %s", time.Since(t0).Round(time.Millisecond), strings.Join(sortedKeys(deps), ", ")))
+		if on := o.debug.Enabled(ctx, slog.LevelDebug); on && len(deps) > 0 {
+			o.debug.Debug(fmt.Sprintf("Scan completed in %.2fms: %s", float64(time.Since(t0).Microseconds())/1000, strings.Join(sortedKeys(deps), ", ")))
+		} else if on {
+			o.debug.Debug(fmt.Sprintf("Scan completed in %.2fms: no dependencies found", float64(time.Since(t0).Microseconds())/1000))
+		}
 	}
 	for id, d := range o.resolveIncludes(ctx) {
 		if deps[id] == nil {
@@ -317,7 +323,7 @@ func (o *Optimizer) Init(ctx context.Context) error {
 		}
 	}
 	if len(deps) > 0 {
-		o.log.Debug("Pre-bundling dependencies:\n  " + strings.Join(sortedKeys(deps), "\n  "))
+		o.debug.Debug("Pre-bundling dependencies:\n  " + strings.Join(sortedKeys(deps), "\n  "))
 	}
 	o.publishScan(deps)
 	res, err := o.bundle(ctx, deps, firstHash)
@@ -513,7 +519,7 @@ func (o *Optimizer) Register(id string, importer string) (*DepInfo, bool) {
 	}
 	o.discovered[id] = d
 	o.newDuringRun = true
-	o.log.Debug("new dependency found: " + id)
+	o.debug.Debug("new dependency found: " + id)
 	o.scheduleLocked(debounce)
 	info := d.DepInfo
 	return &info, true
@@ -684,7 +690,7 @@ func (o *Optimizer) rebundle() bool {
 	o.newDuringRun = false
 	o.mu.Unlock()
 
-	o.log.Debug("new dependencies found: " + strings.Join(sortedKeys(batch), ", "))
+	o.debug.Debug("new dependencies found: " + strings.Join(sortedKeys(batch), ", "))
 	res, err := o.bundle(context.Background(), deps, "")
 	if err != nil {
 		o.log.Error("error while updating dependencies:\n" + err.Error())
@@ -712,7 +718,7 @@ func (o *Optimizer) rebundle() bool {
 	if needsReload && o.newDuringRun {
 		// More dependencies came while bundling: the next run reloads once for all of them.
 		o.mu.Unlock()
-		o.log.Debug("delaying reload as new dependencies have been found...")
+		o.debug.Debug("delaying reload as new dependencies have been found...")
 		_ = os.RemoveAll(res.tmpDir)
 		return false
 	}

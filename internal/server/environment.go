@@ -195,12 +195,13 @@ func (e *DevEnvironment) TransformRequest(ctx context.Context, url string) (*Tra
 // (the real request reports them).
 func (e *DevEnvironment) WarmupRequest(ctx context.Context, url string) {
 	if _, err := e.TransformRequest(ctx, url); err != nil {
-		e.config.Logger.Debug("warmup failed", "url", url, "err", err)
+		e.server.debug.transform.Debug("pre-transform of "+url+" failed", "err", err)
 	}
 }
 
 func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*TransformResult, error) {
-	started := time.Now().UnixMilli()
+	t0 := time.Now()
+	started := t0.UnixMilli()
 	id, file, err := e.resolveURL(url)
 	if err != nil {
 		return nil, err
@@ -231,7 +232,7 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 		if len(maps) > 0 {
 			mapJSON, err = composeMaps(maps)
 			if err != nil {
-				e.config.Logger.Debug("source map chain", "id", id, "err", err)
+				e.server.debug.sourcemap.Debug("source map chain of "+id+" not composed", "err", err)
 			}
 		}
 		out, outMap, inf, err := e.analyzeImports(ctx, m, code, mapJSON)
@@ -289,6 +290,9 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 	}
 	res.ETag = etagOf(res.Code)
 	e.ModuleGraph.setCached(m, res, started)
+	if on(e.server.debug.transform) {
+		e.server.debug.transform.Debug(ms(t0) + " " + url)
+	}
 	return res, nil
 }
 

@@ -34,6 +34,9 @@ func (s *Server) handleFileChanges(changes []fileChange) {
 	}
 	ts := time.Now().UnixMilli()
 	for _, ch := range changes {
+		s.debug.hmr.Debug("[file " + ch.Kind + "] " + prettyPath(cfg.Root, ch.File))
+	}
+	for _, ch := range changes {
 		if ch.File == cfg.ConfigFile || slices.Contains(cfg.ConfigFileDependencies, ch.File) || isEnvFile(cfg, ch.File) {
 			if s.opts.OnRestartNeeded != nil {
 				s.logger.Info(prettyPath(cfg.Root, ch.File) + " changed, restarting server...")

@@ -57,7 +57,7 @@ func (s *Server) middlewares() http.Handler {
 	if cfg.Server.HMR.Host != "" {
 		extra = append(extra, cfg.Server.HMR.Host)
 	}
-	return guard.HostCheck(cfg.Server.AllowedHosts, extra, h)
+	return timeRequests(s.debug.time, guard.HostCheck(cfg.Server.AllowedHosts, extra, h))
 }
 
 func isWebSocketUpgrade(r *http.Request) bool {

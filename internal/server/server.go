@@ -57,6 +57,7 @@ type Server struct {
 	fs        *guard.FS
 	handler   http.Handler
 	logger    *slog.Logger
+	debug     debuggers
 	started   time.Time
 	httpSrv   *http.Server
 	listener  net.Listener
@@ -84,6 +85,7 @@ func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
+	s.debug = newDebuggers(s.logger)
 	s.token = newToken()
 	s.cssProc = css.NewProcessor(cfg, css.ProcessorOptions{})
 	s.plugins = devPlugins(cfg)

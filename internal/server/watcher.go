@@ -99,7 +99,7 @@ func (w *watcher) addDir(dir string) {
 		return
 	}
 	if err := w.fw.Add(dir); err != nil {
-		w.s.logger.Debug("cannot watch "+dir, "err", err)
+		w.s.debug.watcher.Debug("cannot watch "+dir, "err", err)
 		return
 	}
 	w.rememberFiles(dir)
