@@ -9,6 +9,14 @@ import (
 	"github.com/govite/govite/internal/jslex"
 )
 
+// tsconfigRaw is the tsconfig a transform of file follows (the build's JSX options win over it).
+func (b *builder) tsconfigRaw(file string) string {
+	if raw := b.cfg.Esbuild.TsconfigRaw(file, b.cfg.Root); raw != "" {
+		return raw
+	}
+	return "{}" // no tsconfig: not the one esbuild would look for on disk either
+}
+
 // toJS turns TS and JSX into JavaScript (with an inline source map back to code) for the lexer,
 // which reads JS only; false when esbuild cannot parse code.
 func (b *builder) toJS(code, importer string, loader api.Loader) (string, bool) {
@@ -18,7 +26,7 @@ func (b *builder) toJS(code, importer string, loader api.Loader) (string, bool) 
 	r := api.Transform(code, api.TransformOptions{
 		Loader: loader, Sourcefile: importer, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
 		JSX: b.jsxMode(), JSXImportSource: b.cfg.Esbuild.JSXImportSource, JSXFactory: b.cfg.Esbuild.JSXFactory,
-		JSXFragment: b.cfg.Esbuild.JSXFragment, TsconfigRaw: "{}", Format: api.FormatDefault,
+		JSXFragment: b.cfg.Esbuild.JSXFragment, TsconfigRaw: b.tsconfigRaw(importer), Format: api.FormatDefault,
 	})
 	if len(r.Errors) > 0 {
 		return "", false

@@ -434,6 +434,13 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			loader = l
 		}
 	}
+	if (loader == api.LoaderTS || loader == api.LoaderTSX) && config.TsconfigFromReference(abs, b.cfg.Root) {
+		// The file's tsconfig is one a solution tsconfig.json references (create-vite's layout), which
+		// the bundler would not find: compile the file with it here, as the dev server does.
+		if js, ok := b.toJS(code, abs, loader); ok {
+			code, loader = js, api.LoaderJS
+		}
+	}
 	if loader == api.LoaderJSON && !b.jsonNamedExports() {
 		code = "export default " + code
 		loader = api.LoaderJS
@@ -523,17 +530,9 @@ func (b *builder) wrapDynamicImports(code, id string, loader api.Loader) string 
 	if b.server || b.inWorker() || !strings.Contains(code, "import(") {
 		return code
 	}
-	js := code
-	if loader != api.LoaderJS {
-		r := api.Transform(code, api.TransformOptions{
-			Loader: loader, Sourcefile: id, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
-			JSX: b.jsxMode(), JSXImportSource: b.cfg.Esbuild.JSXImportSource, JSXFactory: b.cfg.Esbuild.JSXFactory,
-			JSXFragment: b.cfg.Esbuild.JSXFragment, TsconfigRaw: "{}", Format: api.FormatDefault,
-		})
-		if len(r.Errors) > 0 {
-			return code // esbuild reports the error with its location when it parses the original
-		}
-		js = string(r.Code)
+	js, ok := b.toJS(code, id, loader)
+	if !ok {
+		return code // esbuild reports the error with its location when it parses the original
 	}
 	res, err := jslex.Parse(js)
 	if err != nil {

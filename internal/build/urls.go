@@ -217,7 +217,7 @@ func (b *builder) inlineObjectDefines(code, id string, loader api.Loader) (strin
 	}
 	r := api.Transform(code, api.TransformOptions{
 		Loader: loader, Sourcefile: id, Sourcemap: api.SourceMapInline, SourcesContent: api.SourcesContentInclude,
-		Define: define, JSX: api.JSXPreserve, TsconfigRaw: "{}", Format: api.FormatDefault, Charset: api.CharsetUTF8,
+		Define: define, JSX: api.JSXPreserve, TsconfigRaw: b.tsconfigRaw(id), Format: api.FormatDefault, Charset: api.CharsetUTF8,
 	})
 	if len(r.Errors) > 0 {
 		return code, loader // the bundler reports the error with its location

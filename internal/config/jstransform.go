@@ -3,7 +3,6 @@ package config
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -356,22 +355,4 @@ func pick[T any](dst *T, v string, values map[string]T) bool {
 		*dst = x
 	}
 	return ok
-}
-
-// TsconfigFor returns the text of the tsconfig.json nearest to file, looking up to root (to the
-// top of the file system when root is ""), or "" when there is none or esbuild cannot read it.
-// Its compilerOptions (decorators, class fields, JSX settings) change how esbuild compiles
-// TypeScript; esbuild reads JSON with comments. An "extends" is not followed.
-func TsconfigFor(file, root string) string {
-	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
-		if data, err := os.ReadFile(filepath.Join(dir, "tsconfig.json")); err == nil {
-			if r := api.Transform("", api.TransformOptions{TsconfigRaw: string(data)}); len(r.Errors) == 0 {
-				return string(data)
-			}
-			return ""
-		}
-		if dir == root || dir == filepath.Dir(dir) {
-			return ""
-		}
-	}
 }

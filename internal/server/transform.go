@@ -170,7 +170,7 @@ func (e *DevEnvironment) esbuildStep(m *ModuleNode, code, loader string) (string
 		KeepNames:       es.KeepNames,
 		LegalComments:   api.LegalCommentsInline,
 		LogLevel:        api.LogLevelSilent,
-		TsconfigRaw:     config.TsconfigFor(file, e.config.Root),
+		TsconfigRaw:     es.TsconfigRaw(file, e.config.Root),
 	}
 	switch es.JSX {
 	case "transform":

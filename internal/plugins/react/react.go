@@ -373,6 +373,13 @@ func (p *plugin) compile(ctx *config.PluginContext, code, id string) (*compiled,
 		Pure:           cfg.Esbuild.Pure,
 		KeepNames:      cfg.Esbuild.KeepNames,
 	}
+	if loader == api.LoaderTS || loader == api.LoaderTSX {
+		// Decorators, class fields and kept imports follow the file's tsconfig, as in Vite.
+		// The plugin's JSX options win over the tsconfig's.
+		if raw := config.TsconfigFor(file, cfg.Root); raw != "" {
+			opts.TsconfigRaw = config.WithoutCompilerOptions(raw, "jsx", "jsxFactory", "jsxFragmentFactory", "jsxImportSource")
+		}
+	}
 	for _, d := range cfg.Esbuild.Drop {
 		switch d {
 		case "console":
