@@ -33,6 +33,23 @@ func TsconfigFor(file, root string) string {
 	return ""
 }
 
+// IsTsconfigFile reports whether a change to file can change how TypeScript compiles: it is a
+// tsconfig.json, or a config that one extends or references (one that TsconfigFor has read).
+func IsTsconfigFile(file string) bool {
+	if filepath.Base(file) == "tsconfig.json" {
+		return true
+	}
+	if !strings.HasSuffix(file, ".json") {
+		return false
+	}
+	found := false
+	tsconfigCache.Range(func(_, v any) bool {
+		_, found = v.(*tsconfig).read[file]
+		return !found
+	})
+	return found
+}
+
 // TsconfigFromReference reports whether the tsconfig that applies to file is one that the nearest
 // tsconfig.json references. esbuild's bundler reads the nearest tsconfig.json (and what it extends)
 // but not its references, so such a file must be compiled with TsconfigFor's options first.

@@ -68,6 +68,12 @@ func TestTsconfigSolutionAndExtends(t *testing.T) {
 		t.Errorf("src/legacy.js without allowJs: %v", o)
 	}
 
+	// The configs read are known as tsconfig files (a change to one reloads the dev server's page).
+	for f, want := range map[string]bool{"tsconfig.base.json": true, "tsconfig.app.json": true, "tsconfig.json": true, "package.json": false, "src/main.ts": false} {
+		if got := IsTsconfigFile(filepath.Join(root, f)); got != want {
+			t.Errorf("IsTsconfigFile(%s) = %v", f, got)
+		}
+	}
 	// A change to the base is seen at once.
 	time.Sleep(10 * time.Millisecond)
 	os.WriteFile(filepath.Join(root, "tsconfig.base.json"), []byte(`{ "compilerOptions": { "target": "ESNext" } }`), 0o644)

@@ -37,6 +37,19 @@ func (s *Server) handleFileChanges(changes []fileChange) {
 		s.debug.hmr.Debug("[file " + ch.Kind + "] " + prettyPath(cfg.Root, ch.File))
 	}
 	for _, ch := range changes {
+		if config.IsTsconfigFile(ch.File) {
+			// Every TypeScript module may compile differently now (Vite does the same).
+			s.logger.Info("changed tsconfig file detected: " + prettyPath(cfg.Root, ch.File) +
+				" - Clearing cache and forcing full-reload to ensure TypeScript is compiled with updated config values.")
+			for _, name := range s.sortedEnvNames() {
+				env := s.Environments[name]
+				env.ModuleGraph.invalidateAll()
+				env.Hot.SendPayload(map[string]any{"type": "full-reload", "path": "*"})
+			}
+			return
+		}
+	}
+	for _, ch := range changes {
 		if ch.File == cfg.ConfigFile || slices.Contains(cfg.ConfigFileDependencies, ch.File) || isEnvFile(cfg, ch.File) {
 			if s.opts.OnRestartNeeded != nil {
 				s.logger.Info(prettyPath(cfg.Root, ch.File) + " changed, restarting server...")

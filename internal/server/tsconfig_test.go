@@ -1,6 +1,8 @@
 package server
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,4 +49,26 @@ func TestDevFollowsTsconfigReferencesAndExtends(t *testing.T) {
 	_, body, _ = get(t, ts, "/src/App.tsx")
 	check("App.tsx through the React plugin", body)
 	mustContain(t, "App.tsx through the React plugin", body, "jsxDEV(", "$RefreshReg$")
+}
+
+// TestTsconfigChangeReloads: a change to a tsconfig (here one that another extends) drops every
+// cached transform and reloads the page, as in Vite; the next request compiles with the new options.
+func TestTsconfigChangeReloads(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html":         `<script type="module" src="/src/main.ts"></script>`,
+		"tsconfig.json":      `{ "extends": "./tsconfig.base.json" }`,
+		"tsconfig.base.json": `{ "compilerOptions": { "target": "ESNext" } }`,
+		"src/main.ts":        "function dec(t: any, k: string) {}\nclass A { @dec x = 1 }\nexport { A }\n",
+	})
+	s, ts := newTestServer(t, root, nil)
+	c := hmrClient(t, s, ts)
+	_, body, _ := get(t, ts, "/src/main.ts")
+	mustContain(t, "main.ts with standard decorators (left to the browser at target esnext)", body, "@dec x = 1")
+
+	os.WriteFile(filepath.Join(root, "tsconfig.base.json"), []byte(`{ "compilerOptions": { "target": "ESNext", "experimentalDecorators": true } }`), 0o644)
+	if msg := readPayload(t, c); msg["type"] != "full-reload" || msg["path"] != "*" {
+		t.Fatalf("after the tsconfig change: %v, want a full reload", msg)
+	}
+	_, body, _ = get(t, ts, "/src/main.ts")
+	mustContain(t, "main.ts after experimentalDecorators was turned on", body, "__decorateClass(")
 }
