@@ -138,6 +138,9 @@ func (b *builder) resolveFilter() string {
 	if b.server {
 		parts = append(parts, `^[\w@]`) // bare imports: builtins and dependencies may stay external
 	}
+	if b.cfg.Resolve.TsconfigPaths {
+		parts = append(parts, `^[^./]`) // any of them may be a tsconfig path
+	}
 	for _, d := range b.env.Resolve.Dedupe {
 		parts = append(parts, "^"+regexp.QuoteMeta(d)+"(?:/|$)")
 	}
@@ -195,6 +198,12 @@ func (b *builder) onResolve(pb api.PluginBuild, args api.OnResolveArgs) (api.OnR
 	aliased, isAliased := b.applyAlias(p)
 	if isAliased {
 		p = aliased
+	}
+	if b.cfg.Resolve.TsconfigPaths && args.Kind != api.ResolveEntryPoint && args.Namespace == "file" {
+		clean, query := splitQuery(p)
+		if f, ok := config.ResolveTsconfigPaths(clean, args.Importer, b.cfg.Root, b.extensions()); ok {
+			return api.OnResolveResult{Path: f, Suffix: query}, nil
+		}
 	}
 	if args.Kind != api.ResolveEntryPoint && isBareImport(p) {
 		if r, ok := b.resolveBare(pb, p, args); ok {

@@ -40,3 +40,28 @@ func TestBuildFollowsTsconfigReferencesAndExtends(t *testing.T) {
 		t.Errorf("decorators compiled as TC39 decorators, not the tsconfig's experimentalDecorators:\n%s", js)
 	}
 }
+
+// TestBuildTsconfigPaths: with resolve.tsconfigPaths the build resolves imports through the paths of
+// the tsconfig a solution references, which esbuild's own tsconfig support would not find.
+func TestBuildTsconfigPaths(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"tsconfig.json":     `{ "files": [], "references": [{ "path": "./tsconfig.app.json" }] }`,
+		"tsconfig.app.json": `{ "compilerOptions": { "paths": { "@/*": ["./src/*"], "~lib": ["./src/lib/index.ts"] } }, "include": ["src"] }`,
+		"src/main.ts":       "import { x } from '~lib'\nimport { y } from '@/util'\ndocument.title = x + y\n",
+		"src/util.ts":       "export const y = 'from-util'\n",
+		"src/lib/index.ts":  "export const x = 'from-lib'\n",
+	})
+	cfg := testConfig(t, root)
+	cfg.Resolve.TsconfigPaths = true
+	cfg.Build.Input = []config.InputEntry{{Name: "main", Path: filepath.Join(root, "src/main.ts")}}
+	res := build(t, cfg)
+	var js string
+	for name, f := range res.Bundle.Files {
+		if strings.HasSuffix(name, ".js") {
+			js += string(f.Contents)
+		}
+	}
+	if !strings.Contains(js, "from-lib") || !strings.Contains(js, "from-util") {
+		t.Errorf("build output lacks the modules the paths name:\n%s", js)
+	}
+}

@@ -63,6 +63,9 @@ type ResolveOptions struct {
 	Dedupe     []string `js:"dedupe"`
 	// PreserveSymlinks keeps symlinked paths instead of their real paths.
 	PreserveSymlinks bool `js:"preserveSymlinks"`
+	// TsconfigPaths resolves imports through the compilerOptions.paths and baseUrl of the importer's
+	// tsconfig (Vite 8's resolve.tsconfigPaths; default false).
+	TsconfigPaths bool `js:"tsconfigPaths"`
 	// ExternalConditions are the conditions used when an externalized dependency is imported by a
 	// server environment (default DefaultExternalConditions).
 	ExternalConditions []string `js:"externalConditions"`

@@ -36,7 +36,7 @@ type NamedEnvironment struct {
 }
 
 // EnvironmentResolveOptions is Vite's EnvironmentResolveOptions: resolve.* as an environment may set
-// it (alias and preserveSymlinks are top-level only).
+// it (alias, preserveSymlinks and tsconfigPaths are top-level only).
 type EnvironmentResolveOptions struct {
 	Conditions         []string   `js:"conditions"`
 	MainFields         []string   `js:"mainFields"`
@@ -501,6 +501,7 @@ func resolveEnvironment(rc *ResolvedConfig, name string, o *EnvironmentOptions, 
 	res := ResolveOptions{
 		Alias:              rc.Resolve.Alias,
 		PreserveSymlinks:   rc.Resolve.PreserveSymlinks,
+		TsconfigPaths:      rc.Resolve.TsconfigPaths,
 		Extensions:         orStrings(r.Extensions, DefaultExtensions),
 		Dedupe:             orStrings(r.Dedupe, nil),
 		ExternalConditions: orStrings(r.ExternalConditions, DefaultExternalConditions),

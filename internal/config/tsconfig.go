@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/govite/govite/internal/fsresolve"
 	"github.com/govite/govite/internal/glob"
 )
 
@@ -48,6 +49,60 @@ func IsTsconfigFile(file string) bool {
 		return !found
 	})
 	return found
+}
+
+// ResolveTsconfigPaths resolves spec, imported by the project file importer, through the
+// compilerOptions.paths and baseUrl of importer's tsconfig (Vite's resolve.tsconfigPaths, with
+// TypeScript's rules): an exact pattern first, else the "*" pattern with the longest prefix, each
+// substitution in order; then, with a baseUrl, spec under it. A candidate is a file as written, with
+// one of extensions, or a folder's index. ok is false when nothing there exists, and for relative,
+// absolute and package-internal imports.
+func ResolveTsconfigPaths(spec, importer, root string, extensions []string) (string, bool) {
+	if spec == "" || strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "\x00") ||
+		filepath.IsAbs(spec) || strings.Contains(filepath.ToSlash(importer), "/node_modules/") {
+		return "", false
+	}
+	t, _ := tsconfigOf(importer, root)
+	if t == nil {
+		return "", false
+	}
+	base := t.pathsDir
+	var baseURL string
+	if raw, ok := t.compilerOptions["baseUrl"]; ok && json.Unmarshal(raw, &baseURL) == nil {
+		baseURL = filepath.Join(t.baseURLDir, baseURL)
+		base = baseURL
+	}
+	var paths map[string][]string
+	if raw, ok := t.compilerOptions["paths"]; ok {
+		_ = json.Unmarshal(raw, &paths)
+	}
+	try := func(p string) (string, bool) { return fsresolve.File(p, "", extensions) }
+	if targets, ok := paths[spec]; ok && !strings.Contains(spec, "*") {
+		for _, target := range targets {
+			if f, ok := try(filepath.Join(base, target)); ok {
+				return f, true
+			}
+		}
+	}
+	best, star := "", ""
+	for pattern := range paths {
+		prefix, suffix, ok := strings.Cut(pattern, "*")
+		if ok && len(spec) >= len(prefix)+len(suffix) && strings.HasPrefix(spec, prefix) && strings.HasSuffix(spec, suffix) &&
+			(best == "" || len(prefix) > len(best[:strings.IndexByte(best, '*')])) {
+			best, star = pattern, spec[len(prefix):len(spec)-len(suffix)]
+		}
+	}
+	if best != "" {
+		for _, target := range paths[best] {
+			if f, ok := try(filepath.Join(base, strings.Replace(target, "*", star, 1))); ok {
+				return f, true
+			}
+		}
+	}
+	if baseURL != "" {
+		return try(filepath.Join(baseURL, spec))
+	}
+	return "", false
 }
 
 // TsconfigFromReference reports whether the tsconfig that applies to file is one that the nearest
@@ -91,9 +146,12 @@ type tsconfig struct {
 	// config's lists are inherited with the base's directory).
 	files, include, exclude          *[]string
 	filesDir, includeDir, excludeDir string
-	references                       []string
-	raw                              string // TsconfigRaw of the meaningful compiler options
-	read                             map[string]time.Time
+	// pathsDir and baseURLDir are the directories of the configs that set paths and baseUrl: paths
+	// are relative to baseUrl when there is one, else to the config that set them.
+	pathsDir, baseURLDir string
+	references           []string
+	raw                  string // TsconfigRaw of the meaningful compiler options
+	read                 map[string]time.Time
 }
 
 var tsconfigCache sync.Map // file → *tsconfig
@@ -185,6 +243,12 @@ func parseTsconfig(file string, seen map[string]bool) (*tsconfig, error) {
 		for k, v := range base.compilerOptions {
 			t.compilerOptions[k] = v
 		}
+		if base.pathsDir != "" {
+			t.pathsDir = base.pathsDir
+		}
+		if base.baseURLDir != "" {
+			t.baseURLDir = base.baseURLDir
+		}
 		if base.files != nil {
 			t.files, t.filesDir = base.files, base.filesDir
 		}
@@ -200,6 +264,12 @@ func parseTsconfig(file string, seen map[string]bool) (*tsconfig, error) {
 	}
 	for k, v := range j.CompilerOptions {
 		t.compilerOptions[k] = v
+	}
+	if _, ok := j.CompilerOptions["paths"]; ok {
+		t.pathsDir = dir
+	}
+	if _, ok := j.CompilerOptions["baseUrl"]; ok {
+		t.baseURLDir = dir
 	}
 	if j.Files != nil {
 		t.files, t.filesDir = j.Files, dir

@@ -154,3 +154,58 @@ func TestWithoutCompilerOptions(t *testing.T) {
 		t.Error("no tsconfig became one")
 	}
 }
+
+// TestResolveTsconfigPaths: TypeScript's rules for compilerOptions.paths and baseUrl, through the
+// tsconfig that applies to the importer (a solution's reference here, and paths set in the config
+// it extends, which stay relative to that config).
+func TestResolveTsconfigPaths(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"tsconfig.json":     `{ "files": [], "references": [{ "path": "./tsconfig.app.json" }] }`,
+		"tsconfig.app.json": `{ "extends": "./config/paths.json", "include": ["src"] }`,
+		"config/paths.json": `{ "compilerOptions": { "paths": {
+			"@/*": ["../src/*"],
+			"@/ui/*": ["../src/missing/*", "../src/components/*"],
+			"~lib": ["../src/lib/index.ts"],
+			"*.css": ["../styles/*.css"]
+		} } }`,
+		"src/main.ts":                  "",
+		"src/util.ts":                  "",
+		"src/components/Button.tsx":    "",
+		"src/components/card/index.ts": "",
+		"src/lib/index.ts":             "",
+		"styles/theme.css":             "",
+		"node_modules/dep/index.ts":    "",
+		"other/tsconfig.json":          `{ "compilerOptions": { "baseUrl": "src" } }`,
+		"other/src/shared/x.ts":        "",
+		"other/main.ts":                "",
+	})
+	exts := []string{".mjs", ".js", ".mts", ".ts", ".jsx", ".tsx", ".json"}
+	main := filepath.Join(root, "src/main.ts")
+	for spec, want := range map[string]string{
+		"@/util":      "src/util.ts",
+		"@/ui/Button": "src/components/Button.tsx", // the longer prefix wins; the first target is missing
+		"@/ui/card":   "src/components/card/index.ts",
+		"~lib":        "src/lib/index.ts",
+		"theme.css":   "styles/theme.css",
+		"@/nope":      "",
+		"react":       "",
+		"./util":      "",
+	} {
+		got, ok := ResolveTsconfigPaths(spec, main, root, exts)
+		if want == "" {
+			if ok {
+				t.Errorf("%s: resolved to %s, want nothing", spec, got)
+			}
+			continue
+		}
+		if !ok || got != filepath.Join(root, want) {
+			t.Errorf("%s: %q %v, want %s", spec, got, ok, want)
+		}
+	}
+	if got, ok := ResolveTsconfigPaths("@/util", filepath.Join(root, "node_modules/dep/index.ts"), root, exts); ok {
+		t.Errorf("a package's import followed the project's paths: %s", got)
+	}
+	if got, ok := ResolveTsconfigPaths("shared/x", filepath.Join(root, "other/main.ts"), root, exts); !ok || got != filepath.Join(root, "other/src/shared/x.ts") {
+		t.Errorf("baseUrl alone: %q %v", got, ok)
+	}
+}

@@ -76,7 +76,9 @@ type Options struct {
 	// ResolveID, when set, is asked first during the scan (the dev server's plugin pipeline): ok with a
 	// resolved id that is not an absolute file (a virtual module) makes the scan skip the import.
 	ResolveID func(id, importer string) (resolved string, ok bool)
-	Logger    *slog.Logger
+	// TsconfigPaths is resolve.tsconfigPaths: the scan follows the project's tsconfig paths.
+	TsconfigPaths bool
+	Logger        *slog.Logger
 }
 
 // DepInfo describes one pre-bundled dependency.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/govite/govite/internal/fsresolve"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
+	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/fsresolve"
 )
 
 // Namespaces of the scan's own modules.
@@ -154,6 +155,15 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 			if o.opts.ResolveID != nil {
 				if r, ok := o.opts.ResolveID(id, importer); ok {
 					return r, true
+				}
+			}
+			if o.opts.TsconfigPaths {
+				clean, query := splitQuery(id)
+				if p, ok := config.ResolveTsconfigPaths(clean, importer, o.opts.Root, o.extensions()); ok {
+					if query != "" {
+						p += "?" + query
+					}
+					return p, true
 				}
 			}
 			if !isBareImport(id) && !isInNodeModules(importer) {

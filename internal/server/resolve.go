@@ -28,10 +28,13 @@ type resolver struct {
 	// environment loads one copy of them.
 	dedupe []string
 	root   string
+	// tsconfigPaths is resolve.tsconfigPaths.
+	tsconfigPaths bool
 }
 
 func newResolver(cfg *config.ResolvedConfig, platform api.Platform, conditions []string) (*resolver, error) {
-	r := &resolver{aliases: config.NewAliasMatcher(cfg.Resolve.Alias), root: cfg.Root, dedupe: cfg.Resolve.Dedupe}
+	r := &resolver{aliases: config.NewAliasMatcher(cfg.Resolve.Alias), root: cfg.Root, dedupe: cfg.Resolve.Dedupe,
+		tsconfigPaths: cfg.Resolve.TsconfigPaths}
 	var once sync.Once
 	ready := make(chan struct{})
 	exts := cfg.Resolve.Extensions
@@ -77,6 +80,14 @@ func (r *resolver) resolveFile(spec, importer string) (string, error) {
 	dir := filepath.Dir(importer)
 	if len(r.dedupe) > 0 && isBareImport(clean) && slices.Contains(r.dedupe, packageName(clean)) {
 		dir, importer = r.root, filepath.Join(r.root, "index.html")
+	}
+	if r.tsconfigPaths {
+		if p, ok := config.ResolveTsconfigPaths(clean, importer, r.root, r.extensions); ok {
+			if query != "" {
+				p += "?" + query
+			}
+			return p, nil
+		}
 	}
 	if !isInNodeModules(importer) {
 		if p, ok := fsresolve.File(clean, dir, r.extensions); ok {

@@ -237,7 +237,7 @@ func (s *Server) startOptimizer(ctx context.Context, env *DevEnvironment, force 
 		Include: opt.Include, Exclude: opt.Exclude, NoDiscovery: opt.NoDiscovery,
 		Force: force || opt.Force, Mode: cfg.Mode, Define: define,
 		Alias: cfg.Resolve.Alias, Conditions: conditions, MainFields: cfg.Resolve.MainFields, Extensions: cfg.Resolve.Extensions,
-		PreserveSymlinks: cfg.Resolve.PreserveSymlinks, JSX: cfg.Esbuild.JSX, JSXImportSource: cfg.Esbuild.JSXImportSource,
+		PreserveSymlinks: cfg.Resolve.PreserveSymlinks, TsconfigPaths: cfg.Resolve.TsconfigPaths, JSX: cfg.Esbuild.JSX, JSXImportSource: cfg.Esbuild.JSXImportSource,
 		// The scan asks the plugins first, so virtual modules and aliases of plugins are followed.
 		ResolveID: func(id, importer string) (string, bool) {
 			r, err := env.PluginContainer.ResolveID(id, importer, config.ResolveIDOptions{Kind: "import-statement", IsEntry: importer == ""})

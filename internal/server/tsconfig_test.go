@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,4 +73,31 @@ func TestTsconfigChangeReloads(t *testing.T) {
 	}
 	_, body, _ = get(t, ts, "/src/main.ts")
 	mustContain(t, "main.ts after experimentalDecorators was turned on", body, "__decorateClass(")
+}
+
+// TestTsconfigPaths: with resolve.tsconfigPaths (Vite 8), imports follow the paths of the tsconfig
+// that a solution references, in served modules and in the dependency scan (which would otherwise
+// report "@/util" as a missing package).
+func TestTsconfigPaths(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html":        `<script type="module" src="/src/main.ts"></script>`,
+		"tsconfig.json":     `{ "files": [], "references": [{ "path": "./tsconfig.app.json" }] }`,
+		"tsconfig.app.json": `{ "compilerOptions": { "paths": { "@/*": ["./src/*"], "~lib": ["./src/lib/index.ts"] } }, "include": ["src"] }`,
+		"src/main.ts":       "import { x } from '~lib'\nimport { y } from '@/util'\nimport raw from '@/util?raw'\ndocument.title = x + y + raw\n",
+		"src/util.ts":       "export const y = 1\n",
+		"src/lib/index.ts":  "export const x = 1\n",
+	})
+	var logs lockedBuffer
+	s, ts := newTestServer(t, root, func(c *config.UserConfig) {
+		c.Resolve.TsconfigPaths = true
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	if err := s.Environments["client"].optimizer.WaitScan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := get(t, ts, "/src/main.ts")
+	mustContain(t, "main.ts", body, `from "/src/lib/index.ts"`, `from "/src/util.ts"`, `from "/src/util.ts?raw"`)
+	if strings.Contains(logs.String(), "could not be resolved") {
+		t.Errorf("the scan did not follow the paths:\n%s", logs.String())
+	}
 }
