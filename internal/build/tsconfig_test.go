@@ -21,16 +21,7 @@ func TestBuildFollowsTsconfigReferencesAndExtends(t *testing.T) {
 		"src/main.ts":        "import { unused } from './side'\nfunction dec(t: any, k: string) {}\nclass A { @dec x = 1; constructor() { console.log(this.x) } }\nnew A()\nimport('./lazy')\n",
 		"src/lazy.ts":        "function dec2(t: any, k: string) {}\nclass B { @dec2 y = 2 }\nconsole.log(new B().y)\n",
 	})
-	cfg := testConfig(t, root)
-	cfg.Build.Minify = false
-	cfg.Build.Input = []config.InputEntry{{Name: "main", Path: filepath.Join(root, "src/main.ts")}}
-	res := build(t, cfg)
-	var js string
-	for name, f := range res.Bundle.Files {
-		if strings.HasSuffix(name, ".js") {
-			js += string(f.Contents)
-		}
-	}
+	js := buildMainTS(t, root, func(cfg *config.ResolvedConfig) { cfg.Build.Minify = false })
 	for _, want := range []string{`console.log("side effect")`, "this.x = 1", "this.y = 2", "__decorateClass("} {
 		if !strings.Contains(js, want) {
 			t.Errorf("build output lacks %q:\n%s", want, js)
@@ -51,17 +42,23 @@ func TestBuildTsconfigPaths(t *testing.T) {
 		"src/util.ts":       "export const y = 'from-util'\n",
 		"src/lib/index.ts":  "export const x = 'from-lib'\n",
 	})
+	js := buildMainTS(t, root, func(cfg *config.ResolvedConfig) { cfg.Resolve.TsconfigPaths = true })
+	if !strings.Contains(js, "from-lib") || !strings.Contains(js, "from-util") {
+		t.Errorf("build output lacks the modules the paths name:\n%s", js)
+	}
+}
+
+// buildMainTS builds root with src/main.ts as its input and returns all the JavaScript it wrote.
+func buildMainTS(t *testing.T, root string, edit func(*config.ResolvedConfig)) string {
+	t.Helper()
 	cfg := testConfig(t, root)
-	cfg.Resolve.TsconfigPaths = true
 	cfg.Build.Input = []config.InputEntry{{Name: "main", Path: filepath.Join(root, "src/main.ts")}}
-	res := build(t, cfg)
+	edit(cfg)
 	var js string
-	for name, f := range res.Bundle.Files {
+	for name, f := range build(t, cfg).Bundle.Files {
 		if strings.HasSuffix(name, ".js") {
 			js += string(f.Contents)
 		}
 	}
-	if !strings.Contains(js, "from-lib") || !strings.Contains(js, "from-util") {
-		t.Errorf("build output lacks the modules the paths name:\n%s", js)
-	}
+	return js
 }
