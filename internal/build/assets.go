@@ -78,10 +78,12 @@ type assetStore struct {
 	mu     sync.Mutex
 	bySrc  map[string]*emittedAsset
 	byFile map[string]*emittedAsset
+	// pattern is build.rollupOptions.output.assetFileNames ("": [assetsDir]/[name]-[hash][extname]).
+	pattern string
 }
 
-func newAssetStore() *assetStore {
-	return &assetStore{bySrc: map[string]*emittedAsset{}, byFile: map[string]*emittedAsset{}}
+func newAssetStore(pattern string) *assetStore {
+	return &assetStore{bySrc: map[string]*emittedAsset{}, byFile: map[string]*emittedAsset{}, pattern: pattern}
 }
 
 // emit registers the file at abs (contents read once) and returns its output entry.
@@ -104,6 +106,9 @@ func (s *assetStore) emitData(src, name string, data []byte, assetsDir string) *
 	ext := filepath.Ext(name)
 	stem := sanitizeName(strings.TrimSuffix(name, ext))
 	file := path.Join(assetsDir, stem+"-"+contentHash(data)+ext)
+	if s.pattern != "" {
+		file = fileNameFromPattern(s.pattern, stem, contentHash(data), ext)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if a := s.bySrc[src]; a != nil && src != "" {

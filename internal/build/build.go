@@ -140,7 +140,7 @@ func newBuilder(topCfg *config.ResolvedConfig, env *Environment) (*builder, erro
 		container:     plugin.NewForEnvironment(&config.Environment{Name: env.Name, Consumer: env.Consumer, Mode: "build", Options: cfg.Environments[env.Name], Config: cfg}, cfg.Plugins),
 		log:           log,
 		debug:         logger.Debugger(log, "vite:build"),
-		assets:        newAssetStore(),
+		assets:        newAssetStore(cfg.Build.AssetFileNames),
 		css:           map[string]*cssModule{},
 		cssProc:       css.NewProcessor(cfg, css.ProcessorOptions{}),
 		cssByID:       map[string]string{},

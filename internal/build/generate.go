@@ -566,12 +566,19 @@ func (b *builder) hashChunks(chunks []*chunk) {
 		}
 		slices.SortFunc(parts, func(x, y []byte) int { return strings.Compare(string(x), string(y)) })
 		parts = append([][]byte{own[c]}, parts...)
-		if b.server && c.entry != nil {
+		pattern := b.cfg.Build.ChunkFileNames
+		if c.entry != nil {
+			pattern = b.cfg.Build.EntryFileNames
+		}
+		switch {
+		case pattern != "":
+			c.fileName = fileNameFromPattern(pattern, c.name, contentHash(parts...), "."+b.jsExt)
+		case b.server && c.entry != nil:
 			// Vite names a server build's entries [name].js, at the root of outDir.
 			c.fileName = c.name + "." + b.jsExt
-			continue
+		default:
+			c.fileName = path.Join(b.cfg.Build.AssetsDir, c.name+"-"+contentHash(parts...)+"."+b.jsExt)
 		}
-		c.fileName = path.Join(b.cfg.Build.AssetsDir, c.name+"-"+contentHash(parts...)+"."+b.jsExt)
 	}
 }
 

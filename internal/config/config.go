@@ -182,8 +182,18 @@ type BuildOptions struct {
 
 // RollupOptions is the part of build.rollupOptions / build.rolldownOptions govite reads.
 type RollupOptions struct {
-	Input    *Input   `js:"input"`
-	External []string `js:"external"`
+	Input    *Input        `js:"input"`
+	External []string      `js:"external"`
+	Output   OutputOptions `js:"output"`
+}
+
+// OutputOptions are the file-name patterns of build.rollupOptions.output (and rolldownOptions), with
+// Rollup's placeholders [name], [hash] (and [hash:N]), [ext] and [extname]. Rollup's function form is
+// warned about and ignored.
+type OutputOptions struct {
+	EntryFileNames string `js:"entryFileNames"`
+	ChunkFileNames string `js:"chunkFileNames"`
+	AssetFileNames string `js:"assetFileNames"`
 }
 
 // Sourcemap is build.sourcemap: "" (false), "true", "inline" or "hidden".

@@ -359,6 +359,12 @@ func init() {
 		"worker.rollupOptions.output.chunkFileNames":   decodeFileNamePattern,
 		"worker.rolldownOptions.output.entryFileNames": decodeFileNamePattern,
 		"worker.rolldownOptions.output.chunkFileNames": decodeFileNamePattern,
+		"build.rollupOptions.output.entryFileNames":    decodeFileNamePattern,
+		"build.rollupOptions.output.chunkFileNames":    decodeFileNamePattern,
+		"build.rollupOptions.output.assetFileNames":    decodeFileNamePattern,
+		"build.rolldownOptions.output.entryFileNames":  decodeFileNamePattern,
+		"build.rolldownOptions.output.chunkFileNames":  decodeFileNamePattern,
+		"build.rolldownOptions.output.assetFileNames":  decodeFileNamePattern,
 
 		"publicDir": func(d *decoder, v any, field, _ reflect.Value, path string) {
 			switch v := v.(type) {

@@ -260,7 +260,6 @@ func TestDecodeOptions(t *testing.T) {
 			warnings: []string{
 				"experimental is not supported by govite yet; it is ignored",
 				"build.rollupOptions.output.manualChunks is not supported by govite yet; it is ignored",
-				"build.rollupOptions.output.entryFileNames is not supported by govite yet; it is ignored",
 				"build.rollupOptions.treeshake is not supported by govite yet; it is ignored",
 				"build.lib is not supported by govite yet; it is ignored",
 				`odd-key is not supported by govite yet; it is ignored`,

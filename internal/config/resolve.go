@@ -451,6 +451,18 @@ func resolveBuild(b *BuildOptions, topInput *Input, root string, ssrBuild bool, 
 			rb.Input = append(rb.Input, InputEntry{Name: e.Name, Path: absFrom(root, e.Path)})
 		}
 	}
+	// The output file-name patterns: rolldownOptions wins over rollupOptions, as in Vite 8.
+	for _, o := range []OutputOptions{b.RollupOptions.Output, b.RolldownOptions.Output} {
+		if o.EntryFileNames != "" {
+			rb.EntryFileNames = o.EntryFileNames
+		}
+		if o.ChunkFileNames != "" {
+			rb.ChunkFileNames = o.ChunkFileNames
+		}
+		if o.AssetFileNames != "" {
+			rb.AssetFileNames = o.AssetFileNames
+		}
+	}
 	rb.External = slices.Clone(b.RolldownOptions.External)
 	if len(rb.External) == 0 {
 		rb.External = slices.Clone(b.RollupOptions.External)

@@ -61,15 +61,18 @@ type ResolvedConfig struct {
 
 // ResolvedBuildOptions is build.* with defaults applied.
 type ResolvedBuildOptions struct {
-	OutDir            string // absolute
-	AssetsDir         string
-	AssetsInlineLimit int
-	CSSCodeSplit      bool
-	CSSMinify         bool
-	Minify            bool
-	Sourcemap         Sourcemap
-	Target            []string
-	EmptyOutDir       *bool // nil: empty only when OutDir is inside Root
+	OutDir    string // absolute
+	AssetsDir string
+	// EntryFileNames, ChunkFileNames and AssetFileNames are build.rollupOptions.output's file-name
+	// patterns, "" when not set ([assetsDir]/[name]-[hash][extname], as in Vite).
+	EntryFileNames, ChunkFileNames, AssetFileNames string
+	AssetsInlineLimit                              int
+	CSSCodeSplit                                   bool
+	CSSMinify                                      bool
+	Minify                                         bool
+	Sourcemap                                      Sourcemap
+	Target                                         []string
+	EmptyOutDir                                    *bool // nil: empty only when OutDir is inside Root
 	// Manifest is the manifest path relative to OutDir, "" when not written.
 	Manifest string
 	// SSRManifest is the ssr-manifest path relative to OutDir, "" when not written.

@@ -109,7 +109,7 @@ func decodeWorkerPlugins(d *decoder, v any, _, parent reflect.Value, path string
 	d.decodePlugins(v, field, path)
 }
 
-// decodeFileNamePattern decodes worker.rollupOptions.output.*FileNames: a string; Rollup's function
+// decodeFileNamePattern decodes build.* and worker.rollupOptions.output.*FileNames: a string; Rollup's function
 // form is not supported and is warned about.
 func decodeFileNamePattern(d *decoder, v any, field, _ reflect.Value, path string) {
 	switch v := v.(type) {

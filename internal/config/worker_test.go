@@ -61,3 +61,27 @@ func TestWorkerOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildOutputFileNamesFromConfigFile: build.rollupOptions.output's file-name patterns, with
+// rolldownOptions winning (Vite 8), the function form warned about, and environments inheriting them.
+func TestBuildOutputFileNamesFromConfigFile(t *testing.T) {
+	root := writeProject(t, map[string]string{"vite.config.js": `
+export default {
+  build: {
+    rollupOptions: { output: { entryFileNames: 'js/[name].js', chunkFileNames: () => 'x.js', assetFileNames: 'a/[name][extname]' } },
+    rolldownOptions: { output: { chunkFileNames: 'js/[name]-[hash:10].js' } },
+  },
+}
+`})
+	rc := resolveIn(t, root, nil, ResolveConfigOptions{Command: "build"})
+	b := rc.Build
+	if b.EntryFileNames != "js/[name].js" || b.ChunkFileNames != "js/[name]-[hash:10].js" || b.AssetFileNames != "a/[name][extname]" {
+		t.Errorf("build file names: %q %q %q", b.EntryFileNames, b.ChunkFileNames, b.AssetFileNames)
+	}
+	if c := rc.Environments["client"]; c == nil || c.Build.EntryFileNames != "js/[name].js" {
+		t.Errorf("the client environment did not inherit the patterns: %+v", c)
+	}
+	if w := strings.Join(rc.Warnings, "\n"); !strings.Contains(w, "build.rollupOptions.output.chunkFileNames: a function is not supported by govite yet") {
+		t.Errorf("no warning for the function form in:\n%s", w)
+	}
+}
