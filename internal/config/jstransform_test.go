@@ -134,3 +134,32 @@ func TestTransformOptionErrorsNameTheOption(t *testing.T) {
 		t.Fatalf("oxc ts: %+v %v", r, err)
 	}
 }
+
+// TestPackagesReadPackageJSONAtRunTime: a package may read another's package.json through
+// createRequire (vite-plugin-svelte reads svelte's), and format with util.formatWithOptions (obug,
+// its debug logger); both work as in Node.
+func TestPackagesReadPackageJSONAtRunTime(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"node_modules/dep/package.json":    `{"name":"dep","version":"5.1.0","exports":{"./package.json":"./package.json",".":"./index.js"}}`,
+		"node_modules/dep/index.js":        `export default 1`,
+		"node_modules/reader/package.json": `{"name":"reader","type":"module","exports":"./index.js"}`,
+		"node_modules/reader/index.js": `
+import { createRequire } from 'node:module'
+import { formatWithOptions } from 'node:util'
+const depPkg = createRequire(import.meta.url)('dep/package.json')
+export const version = depPkg.version
+export const formatted = formatWithOptions({ colors: false }, '%s-%d', 'v', 5)
+export const missing = (() => { try { createRequire(import.meta.url)('nope/package.json'); return 'loaded' } catch (e) { return e.code } })()
+`,
+		"vite.config.js": `
+import { version, formatted, missing } from 'reader'
+export default { define: { version, formatted, missing } }`,
+	})
+	cfg, _ := load(t, root, buildEnv)
+	want := map[string]any{"version": "5.1.0", "formatted": "v-5", "missing": "MODULE_NOT_FOUND"}
+	for k, v := range want {
+		if !reflect.DeepEqual(cfg.Define[k], v) {
+			t.Errorf("define.%s = %#v, want %#v", k, cfg.Define[k], v)
+		}
+	}
+}

@@ -19,6 +19,8 @@ export function callbackify(fn) {
 }
 export function format(...args) { return globalThis.__govite_format(args); }
 export function inspect(v) { return globalThis.__govite_inspect(v, 1); }
+// The options (colors, depth) only change how Node styles the text.
+export function formatWithOptions(_options, ...args) { return globalThis.__govite_format(args); }
 export function deprecate(fn) { return fn; }
 export function debuglog() { const f = function () {}; f.enabled = false; return f; }
 export function isDeepStrictEqual(a, b) {
@@ -36,6 +38,6 @@ export const types = {
 };
 export const TextEncoder = globalThis.TextEncoder;
 export const TextDecoder = globalThis.TextDecoder;
-const util = { inherits, promisify, callbackify, format, inspect, deprecate, debuglog, isDeepStrictEqual, stripVTControlCharacters, styleText, types, TextEncoder, TextDecoder };
+const util = { inherits, promisify, callbackify, format, formatWithOptions, inspect, deprecate, debuglog, isDeepStrictEqual, stripVTControlCharacters, styleText, types, TextEncoder, TextDecoder };
 export default util;
 globalThis.__govite_modules.util = util;
