@@ -14,36 +14,6 @@ import (
 	"sync"
 )
 
-// knownAssetExts are the file types Vite treats as static assets when imported.
-var knownAssetExts = map[string]bool{
-	// images
-	".apng": true, ".bmp": true, ".png": true, ".jpg": true, ".jpeg": true, ".jfif": true, ".pjpeg": true,
-	".pjp": true, ".gif": true, ".svg": true, ".ico": true, ".webp": true, ".avif": true, ".cur": true, ".jxl": true,
-	// media
-	".mp4": true, ".webm": true, ".ogg": true, ".mp3": true, ".wav": true, ".flac": true, ".aac": true,
-	".opus": true, ".mov": true, ".m4a": true, ".vtt": true,
-	// fonts
-	".woff": true, ".woff2": true, ".eot": true, ".ttf": true, ".otf": true,
-	// other
-	".webmanifest": true, ".pdf": true, ".txt": true,
-}
-
-// IsAsset reports whether path is a static asset by its extension or the assetsInclude patterns.
-func IsAsset(p string, include []string) bool {
-	if knownAssetExts[strings.ToLower(filepath.Ext(p))] {
-		return true
-	}
-	for _, pat := range include {
-		if ok, _ := path.Match(pat, filepath.ToSlash(filepath.Base(p))); ok {
-			return true
-		}
-		if ok, _ := path.Match(pat, filepath.ToSlash(p)); ok {
-			return true
-		}
-	}
-	return false
-}
-
 // contentHash is the 8-character hash used in output file names, from URL-safe base64 like Vite's.
 func contentHash(parts ...[]byte) string {
 	h := sha256.New()

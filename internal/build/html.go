@@ -283,7 +283,7 @@ func (d *htmlDoc) assetURL(b *builder, u string) (string, error) {
 		b.warnf("%s", err)
 		return u, nil
 	}
-	if !IsAsset(p, b.cfg.AssetsInclude) && !css.IsCSS(p) {
+	if !config.IsAsset(p, b.cfg.AssetsInclude) && !css.IsCSS(p) {
 		return u, nil
 	}
 	inline, a, err := b.inlineOrEmit(p)

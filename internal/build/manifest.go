@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/govite/govite/internal/config"
 )
 
 // ManifestChunk is one entry of .vite/manifest.json, with Vite's fields in Vite's order.
@@ -44,7 +46,7 @@ func (b *builder) chunkAssets(c *chunk) {
 			continue // a namespaced (virtual) module
 		}
 		abs := filepath.Join(b.cfg.Root, filepath.FromSlash(m))
-		if a := b.assets.get(abs); a != nil && IsAsset(abs, b.cfg.AssetsInclude) {
+		if a := b.assets.get(abs); a != nil && config.IsAsset(abs, b.cfg.AssetsInclude) {
 			add(a.FileName)
 		}
 		if a := b.assets.get(abs + "?url"); a != nil {

@@ -407,7 +407,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		}
 		return result(proxy, api.LoaderJS)
 	}
-	if loader == api.LoaderNone && code == "" && IsAsset(abs, b.cfg.AssetsInclude) {
+	if loader == api.LoaderNone && code == "" && config.IsAsset(abs, b.cfg.AssetsInclude) {
 		u, err := b.assetModule(abs)
 		if err != nil {
 			return api.OnLoadResult{}, err

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/govite/govite/internal/config"
 	"github.com/govite/govite/internal/css"
 )
 
@@ -26,7 +27,7 @@ func (b *builder) publicImport(clean, query string) bool {
 	if _, ok := workerConstructor(query); ok {
 		return false
 	}
-	if !IsAsset(clean, b.cfg.AssetsInclude) && !hasQuery(query, "url") {
+	if !config.IsAsset(clean, b.cfg.AssetsInclude) && !hasQuery(query, "url") {
 		return false
 	}
 	return !css.FileExists(clean) && !css.FileExists(filepath.Join(b.cfg.Root, filepath.FromSlash(clean)))

@@ -77,7 +77,7 @@ func (vm *jsVM) envConfigJS(rc *ResolvedConfig, name string, opts *ResolvedEnvir
 	for _, k := range et.keys {
 		t.set(k, et.vals[k])
 	}
-	o := vm.toJS(t).(*goja.Object)
+	o := vm.resolvedObject(rc, t)
 	if vm.envObjs == nil {
 		vm.envObjs = map[envKey]*goja.Object{}
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path"
@@ -52,6 +53,32 @@ type jsHook struct {
 	fn     goja.Callable
 	order  string
 	filter *hookFilter
+	// obj is the { handler, filter } object of an object hook, and filterVal the filter value that
+	// filter was parsed from: a plugin may set or replace the filter later (vite-plugin-svelte does in
+	// configResolved), and Vite reads it then, so it is read again when it changed.
+	obj         *goja.Object
+	filterVal   goja.Value
+	name, where string
+}
+
+// currentFilter is h's filter as the hook object has it now. mu must be held.
+func (vm *jsVM) currentFilter(h *jsHook) (*hookFilter, error) {
+	if h.obj == nil {
+		return h.filter, nil
+	}
+	v := h.obj.Get("filter")
+	if v == h.filterVal || (v != nil && h.filterVal != nil && v.SameAs(h.filterVal)) {
+		return h.filter, nil
+	}
+	var f *hookFilter
+	if isSet(v) {
+		var err error
+		if f, err = vm.parseFilter(v, h.name, h.where); err != nil {
+			return nil, err
+		}
+	}
+	h.filter, h.filterVal = f, v
+	return f, nil
 }
 
 // pluginFromJS converts a plugin object. mu must be held.
@@ -187,8 +214,8 @@ func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin
 		p.Load = func(pc *PluginContext, id string) (*LoadResult, error) {
 			vm.mu.Lock()
 			defer vm.mu.Unlock()
-			if !h.filter.matches(id, "") {
-				return nil, nil
+			if f, err := vm.currentFilter(h); err != nil || !f.matches(id, "") {
+				return nil, err
 			}
 			res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, label), vm.rt.ToValue(id))
 			if err != nil {
@@ -208,8 +235,8 @@ func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin
 		p.Transform = func(pc *PluginContext, code, id string) (*TransformResult, error) {
 			vm.mu.Lock()
 			defer vm.mu.Unlock()
-			if !h.filter.matches(id, code) {
-				return nil, nil
+			if f, err := vm.currentFilter(h); err != nil || !f.matches(id, code) {
+				return nil, err
 			}
 			res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, label), vm.rt.ToValue(code), vm.rt.ToValue(id))
 			if err != nil {
@@ -273,7 +300,7 @@ func (vm *jsVM) readHook(c *converter, obj *goja.Object, plugin, name, at string
 	if !ok {
 		return nil, fmt.Errorf("%s: expected a function or { handler }, got an object without a handler function", where)
 	}
-	h := &jsHook{fn: fn}
+	h := &jsHook{fn: fn, obj: ho, name: name, where: where}
 	order := ho.Get("order")
 	if !isSet(order) && name == "transformIndexHtml" {
 		order = ho.Get("enforce")
@@ -294,7 +321,7 @@ func (vm *jsVM) readHook(c *converter, obj *goja.Object, plugin, name, at string
 			if err != nil {
 				return nil, err
 			}
-			h.filter = filter
+			h.filter, h.filterVal = filter, f
 		}
 	}
 	for _, k := range ho.Keys() {
@@ -396,8 +423,8 @@ func (vm *jsVM) bridgeResolveID(plugin string, h *jsHook) func(*PluginContext, s
 	return func(pc *PluginContext, source, importer string, opts ResolveIDOptions) (*ResolveIDResult, error) {
 		vm.mu.Lock()
 		defer vm.mu.Unlock()
-		if !h.filter.matches(source, "") {
-			return nil, nil
+		if f, err := vm.currentFilter(h); err != nil || !f.matches(source, "") {
+			return nil, err
 		}
 		o := vm.rt.NewObject()
 		_ = o.Set("isEntry", opts.IsEntry)
@@ -686,6 +713,17 @@ func (vm *jsVM) bundleJS(bundle *OutputBundle) *goja.Object {
 	return o
 }
 
+// resolvedObject turns the tree of a resolved config into its JS object, with what the tree cannot
+// hold: Vite's assetsInclude is a function of a file name there (vite-plugin-svelte calls it).
+func (vm *jsVM) resolvedObject(rc *ResolvedConfig, t *jsObject) *goja.Object {
+	o := vm.toJS(t).(*goja.Object)
+	patterns := rc.AssetsInclude
+	_ = o.Set("assetsInclude", func(c goja.FunctionCall) goja.Value {
+		return vm.rt.ToValue(IsAsset(c.Argument(0).String(), patterns))
+	})
+	return o
+}
+
 // resolvedJS is the JS view of rc, created once per resolved config. mu must be held.
 func (vm *jsVM) resolvedJS(rc *ResolvedConfig) goja.Value {
 	if rc == nil {
@@ -694,7 +732,7 @@ func (vm *jsVM) resolvedJS(rc *ResolvedConfig) goja.Value {
 	if o, ok := vm.resolvedObjs[rc]; ok {
 		return o
 	}
-	o := vm.toJS(resolvedConfigTree(rc)).(*goja.Object)
+	o := vm.resolvedObject(rc, resolvedConfigTree(rc))
 	vm.resolvedObjs[rc] = o
 	return o
 }
@@ -748,6 +786,16 @@ func (vm *jsVM) hookThis(pc *PluginContext, plugin string) *goja.Object {
 		}
 		return goja.Undefined()
 	})
+	if pc != nil && pc.CombinedSourcemap != nil {
+		combined := pc.CombinedSourcemap
+		_ = o.Set("getCombinedSourcemap", func(goja.FunctionCall) goja.Value {
+			var m any
+			if err := json.Unmarshal([]byte(combined()), &m); err != nil {
+				panic(vm.newError("this.getCombinedSourcemap(): " + err.Error()))
+			}
+			return rt.ToValue(m)
+		})
+	}
 	_ = o.Set("getWatchFiles", func(goja.FunctionCall) goja.Value { return rt.NewArray() })
 	_ = o.Set("getModuleInfo", func(goja.FunctionCall) goja.Value { return goja.Null() })
 	_ = o.Set("getModuleIds", func(goja.FunctionCall) goja.Value { return rt.NewArray() })

@@ -217,26 +217,14 @@ func (vm *jsVM) prepareForConfig(env ConfigEnv, resolved *resolutions) {
 
 // evaluateConfig runs the bundle and returns the config object. mu must be held.
 func (vm *jsVM) evaluateConfig(ctx context.Context, file, code string, env ConfigEnv) (goja.Value, error) {
-	// The CommonJS wrapper shares the bundle's first line so that line numbers need no shifting.
-	src := "(function (exports, require, module, __filename, __dirname) {" + code + "\n})"
-	prg, err := goja.Compile(vm.bundleName, src, false)
+	value, err := vm.runCommonJS(vm.bundleName, code, file)
 	if err != nil {
-		return nil, fmt.Errorf("govite's JavaScript engine cannot run the bundled config: %v", err)
-	}
-	wrapper, err := vm.rt.RunProgram(prg)
-	if err != nil {
+		var ce *compileError
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("govite's JavaScript engine cannot run the bundled config: %v", ce.err)
+		}
 		return nil, vm.jsError(err)
 	}
-	fn, _ := goja.AssertFunction(wrapper)
-	module := vm.rt.NewObject()
-	exports := vm.rt.NewObject()
-	_ = module.Set("exports", exports)
-	_ = module.Set("id", file)
-	_ = module.Set("filename", file)
-	if _, err := fn(goja.Undefined(), exports, vm.rt.Get("__govite_require"), module, vm.rt.ToValue(file), vm.rt.ToValue(filepath.Dir(file))); err != nil {
-		return nil, vm.jsError(err)
-	}
-	value := module.Get("exports")
 	if obj, ok := value.(*goja.Object); ok {
 		if esm := obj.Get("__esModule"); isSet(esm) && esm.ToBoolean() {
 			value = obj.Get("default")

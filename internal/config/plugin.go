@@ -77,6 +77,9 @@ type PluginContext struct {
 	Environment *Environment
 	Config      *ResolvedConfig
 	Host        PluginHost
+	// CombinedSourcemap is Rollup's this.getCombinedSourcemap() in a transform hook: the JSON of the
+	// map from the code the hook receives back to the file (nil outside transform hooks).
+	CombinedSourcemap func() string
 }
 
 // EnvironmentName is the name of the environment the hook runs for, "" when there is none.

@@ -504,6 +504,71 @@ func (vm *jsVM) installHost() error {
 		}
 		return rt.ToValue(string(data))
 	})
+	// writeFile(path, data, append), mkdir(path, recursive), rm(path, recursive, force): plugins keep
+	// caches and generated files (vite-plugin-svelte its metadata under node_modules/.vite), inside
+	// the project only.
+	set("writeFile", func(c goja.FunctionCall) goja.Value {
+		p := vm.writablePath(str(c, 0), "open")
+		var data []byte
+		switch v := c.Argument(1).Export().(type) {
+		case string:
+			data = []byte(v)
+		case []byte:
+			data = v
+		case goja.ArrayBuffer:
+			data = v.Bytes()
+		default:
+			data = []byte(c.Argument(1).String())
+		}
+		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if c.Argument(2).ToBoolean() {
+			flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+		}
+		f, err := os.OpenFile(p, flag, 0o644)
+		if err == nil {
+			_, err = f.Write(data)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			vm.throwNodeError(err, "open", p)
+		}
+		return goja.Undefined()
+	})
+	set("mkdir", func(c goja.FunctionCall) goja.Value {
+		p := vm.writablePath(str(c, 0), "mkdir")
+		var err error
+		if c.Argument(1).ToBoolean() {
+			err = os.MkdirAll(p, 0o755)
+		} else {
+			err = os.Mkdir(p, 0o755)
+		}
+		if err != nil {
+			vm.throwNodeError(err, "mkdir", p)
+		}
+		return goja.Undefined()
+	})
+	set("rm", func(c goja.FunctionCall) goja.Value {
+		p := vm.writablePath(str(c, 0), "rm")
+		recursive, force := c.Argument(1).ToBoolean(), c.Argument(2).ToBoolean()
+		if _, err := os.Lstat(p); err != nil {
+			if force && errors.Is(err, fs.ErrNotExist) {
+				return goja.Undefined()
+			}
+			vm.throwNodeError(err, "rm", p)
+		}
+		var err error
+		if recursive {
+			err = os.RemoveAll(p)
+		} else {
+			err = os.Remove(p)
+		}
+		if err != nil {
+			vm.throwNodeError(err, "rm", p)
+		}
+		return goja.Undefined()
+	})
 	set("exists", func(c goja.FunctionCall) goja.Value {
 		_, err := os.Stat(str(c, 0))
 		return rt.ToValue(err == nil)
@@ -791,6 +856,22 @@ func (vm *jsVM) installHost() error {
 		}
 		return goja.Undefined()
 	})
+	// loadFile(path): a JavaScript or TypeScript file that config code imports by a computed name at
+	// run time (vite-plugin-svelte's import(pathToFileURL(svelte.config.js) + '?t=...')): bundled
+	// like the config file, then run in this engine, afresh for each import as the query asks.
+	set("isFile", func(c goja.FunctionCall) goja.Value {
+		st, err := os.Stat(str(c, 0))
+		return rt.ToValue(err == nil && st.Mode().IsRegular())
+	})
+	set("loadFile", func(c goja.FunctionCall) goja.Value {
+		v, err := vm.loadFileLocked(str(c, 0))
+		if err != nil {
+			e := vm.newError(err.Error())
+			_ = e.Set("code", "ERR_GOVITE_LOAD")
+			panic(e)
+		}
+		return v
+	})
 	set("resolve", func(c goja.FunctionCall) goja.Value {
 		spec, dir := str(c, 0), str(c, 1)
 		p, err := resolveModule(spec, dir)
@@ -836,4 +917,71 @@ func (vm *jsVM) installHost() error {
 		return goja.Undefined()
 	})
 	return rt.Set("__govite", h)
+}
+
+// loadFileLocked bundles file like a config file and runs it, returning its module.exports. mu must
+// be held (it runs inside a call from the engine).
+func (vm *jsVM) loadFileLocked(file string) (goja.Value, error) {
+	b, err := bundleConfig(file)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %v", file, err)
+	}
+	if table, ok := vm.rt.Get("__govite_resolved").(*goja.Object); ok {
+		b.resolved.mu.Lock()
+		for spec, p := range b.resolved.m {
+			if !isSet(table.Get(spec)) {
+				_ = table.Set(spec, p)
+			}
+		}
+		b.resolved.mu.Unlock()
+	}
+	v, err := vm.runCommonJS(b.name, b.code, file)
+	var ce *compileError
+	if errors.As(err, &ce) {
+		return nil, fmt.Errorf("loading %s: govite's JavaScript engine cannot run it: %v", file, ce.err)
+	}
+	return v, err
+}
+
+// compileError is a bundle the engine cannot compile.
+type compileError struct{ err error }
+
+func (e *compileError) Error() string { return e.err.Error() }
+
+// runCommonJS runs a bundled CommonJS script for file and returns its module.exports. The wrapper
+// shares the bundle's first line so that line numbers need no shifting. mu must be held.
+func (vm *jsVM) runCommonJS(name, code, file string) (goja.Value, error) {
+	prg, err := goja.Compile(name, "(function (exports, require, module, __filename, __dirname) {"+code+"\n})", false)
+	if err != nil {
+		return nil, &compileError{err}
+	}
+	wrapper, err := vm.rt.RunProgram(prg)
+	if err != nil {
+		return nil, err
+	}
+	fn, _ := goja.AssertFunction(wrapper)
+	module, exports := vm.rt.NewObject(), vm.rt.NewObject()
+	_ = module.Set("exports", exports)
+	_ = module.Set("id", file)
+	_ = module.Set("filename", file)
+	if _, err := fn(goja.Undefined(), exports, vm.rt.Get("__govite_require"), module, vm.rt.ToValue(file), vm.rt.ToValue(filepath.Dir(file))); err != nil {
+		return nil, err
+	}
+	return module.Get("exports"), nil
+}
+
+// writablePath is p when config code may write there: inside the config file's directory (the
+// project). Elsewhere it throws an EACCES error that says so.
+func (vm *jsVM) writablePath(p, syscallName string) string {
+	abs, err := filepath.Abs(p)
+	if err == nil && vm.bundleDir != "" {
+		if rel, err := filepath.Rel(vm.bundleDir, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return abs
+		}
+	}
+	e := vm.newError(fmt.Sprintf("EACCES: config files and their plugins run by govite may only write inside the project (%s), %s '%s'", vm.bundleDir, syscallName, p))
+	_ = e.Set("code", "EACCES")
+	_ = e.Set("syscall", syscallName)
+	_ = e.Set("path", p)
+	panic(e)
 }

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/govite/govite/internal/config"
+	"github.com/govite/govite/internal/sourcemap"
 )
 
 // Container runs the plugins of one environment.
@@ -201,7 +203,12 @@ func (c *Container) Transform(code, id, loader string) (string, string, error) {
 		if p.Transform == nil {
 			continue
 		}
-		r, err := p.Transform(c.moduleCtx(p, id), code, id)
+		ctx := c.moduleCtx(p, id)
+		// The build does not chain the plugins' maps: the code a hook gets stands for itself.
+		current := code
+		file, _, _ := strings.Cut(id, "?")
+		ctx.CombinedSourcemap = func() string { return string(sourcemap.Identity(file, current)) }
+		r, err := p.Transform(ctx, code, id)
 		if err != nil {
 			return "", "", &HookError{p.Name, "transform", id, err}
 		}
@@ -299,8 +306,11 @@ func (c *Container) WriteBundle(b *config.OutputBundle) error {
 // TransformWith runs one plugin's transform hook, for callers that interleave their own steps with the
 // plugins' (the dev server runs its TypeScript, JSON and CSS steps between the "pre" plugins and the
 // rest, where Vite runs them).
-func (c *Container) TransformWith(p *config.Plugin, code, id string) (*config.TransformResult, error) {
-	r, err := p.Transform(c.moduleCtx(p, id), code, id)
+// combined gives this.getCombinedSourcemap(): the map from code back to the file.
+func (c *Container) TransformWith(p *config.Plugin, code, id string, combined func() string) (*config.TransformResult, error) {
+	ctx := c.moduleCtx(p, id)
+	ctx.CombinedSourcemap = combined
+	r, err := p.Transform(ctx, code, id)
 	if err != nil {
 		return nil, &HookError{p.Name, "transform", id, err}
 	}

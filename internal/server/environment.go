@@ -214,9 +214,16 @@ func (e *DevEnvironment) doTransform(ctx context.Context, url string) (*Transfor
 	if err != nil {
 		return nil, err
 	}
+	loaded := code
 	code, loader, maps, err = e.runTransforms(m, code, loader, maps)
 	if err != nil {
 		return nil, err
+	}
+	if loader == "" && file != "" && loaderFor(file) == "" && !isAssetPath(file, e.config.AssetsInclude) {
+		if code == loaded {
+			return nil, e.noLoaderError(file) // no plugin took the file type
+		}
+		loader = "js" // what a transform returns is JavaScript unless it says otherwise, as in Rollup
 	}
 	res := &TransformResult{ContentType: "text/javascript"}
 	var info moduleInfo
@@ -455,7 +462,11 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 		if !fileExists(m.File) {
 			return "", "", nil, notFound(m.URL)
 		}
-		return "", "", nil, fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, or import it with ?raw or ?url", prettyPath(e.config.Root, m.File), filepath.Ext(file))
+		if !e.PluginContainer.HasTransform() {
+			return "", "", nil, e.noLoaderError(m.File)
+		}
+		// A plugin's transform may make it a module (vite-plugin-svelte for .svelte files): its text
+		// goes through the pipeline with no loader, and doTransform checks that something took it.
 	}
 	data, err := readFile(m.File)
 	if err != nil {
@@ -599,4 +610,10 @@ func (e *DevEnvironment) waitOptimizer(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// noLoaderError is the error for a file of a type that neither govite nor a plugin turns into a module.
+func (e *DevEnvironment) noLoaderError(file string) error {
+	return fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, import it with ?raw or ?url, or add the plugin that compiles it",
+		prettyPath(e.config.Root, file), filepath.Ext(file))
 }

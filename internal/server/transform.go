@@ -111,7 +111,15 @@ func (e *DevEnvironment) runTransforms(m *ModuleNode, code, loader string, maps 
 			}
 			continue
 		}
-		r, err := e.PluginContainer.TransformWith(s.plugin, code, m.ID)
+		r, err := e.PluginContainer.TransformWith(s.plugin, code, m.ID, func() string {
+			if len(maps) > 0 {
+				if composed, err := composeMaps(maps); err == nil {
+					return string(composed)
+				}
+			}
+			file, _ := splitQuery(m.ID)
+			return string(sourcemap.Identity(file, code))
+		})
 		if err != nil {
 			return "", "", nil, err
 		}
@@ -449,4 +457,4 @@ func composeMaps(maps []string) ([]byte, error) {
 }
 
 // isAssetPath reports whether a file is imported as a URL (images, fonts, media, assetsInclude).
-func isAssetPath(p string, include []string) bool { return build.IsAsset(p, include) }
+func isAssetPath(p string, include []string) bool { return config.IsAsset(p, include) }

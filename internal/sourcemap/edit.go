@@ -336,3 +336,23 @@ func Decode(mappings string) [][]Segment { return decode(mappings) }
 
 // PutVLQ appends v to a mappings string as a base64 VLQ, for callers that build mappings themselves.
 func PutVLQ(b *strings.Builder, v int) { putVLQ(b, v) }
+
+// Identity is a map from code to itself as the file source (each line to the same line, from its
+// start), with the text as sourcesContent: Rollup's getCombinedSourcemap() before any transform.
+func Identity(source, code string) []byte {
+	var b strings.Builder
+	lines := strings.Count(code, "\n") + 1
+	for i := 0; i < lines; i++ {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString("AA")
+		if i == 0 {
+			b.WriteString("AA")
+		} else {
+			b.WriteString("CA")
+		}
+	}
+	out, _ := json.Marshal(map[string]any{"version": 3, "sources": []string{source}, "sourcesContent": []string{code}, "names": []string{}, "mappings": b.String()})
+	return out
+}

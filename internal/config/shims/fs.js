@@ -93,15 +93,25 @@ export function accessSync(p) {
 
 export const constants = { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1 };
 
-function notAvailable(name) {
-  return function () {
-    throw new Error('fs.' + name + '() is not available in config files run by govite: they may only read files');
-  };
+// Writing: inside the project only (the host says so otherwise).
+function bytesOf(data, options) {
+  if (typeof data === 'string') {
+    const encoding = typeof options === 'string' ? options : options && options.encoding;
+    return !encoding || /^utf-?8$/i.test(encoding) ? data : Buffer.from(data, encoding).buffer;
+  }
+  if (data instanceof ArrayBuffer) return data;
+  if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  return String(data);
 }
-export const writeFileSync = notAvailable('writeFileSync');
-export const mkdirSync = notAvailable('mkdirSync');
-export const rmSync = notAvailable('rmSync');
-export const unlinkSync = notAvailable('unlinkSync');
+export function writeFileSync(p, data, options) { host.writeFile(toPath(p), bytesOf(data, options), false); }
+export function appendFileSync(p, data, options) { host.writeFile(toPath(p), bytesOf(data, options), true); }
+export function mkdirSync(p, options) {
+  const recursive = !!(options && options.recursive);
+  host.mkdir(toPath(p), recursive);
+  return recursive ? toPath(p) : undefined;
+}
+export function rmSync(p, options) { host.rm(toPath(p), !!(options && options.recursive), !!(options && options.force)); }
+export function unlinkSync(p) { host.rm(toPath(p), false, false); }
 
 function promisify(fn) {
   return function (...args) {
@@ -120,6 +130,11 @@ export const promises = {
   readdir: promisify(readdirSync),
   realpath: promisify(realpathSync),
   access: promisify(accessSync),
+  writeFile: promisify(writeFileSync),
+  appendFile: promisify(appendFileSync),
+  mkdir: promisify(mkdirSync),
+  rm: promisify(rmSync),
+  unlink: promisify(unlinkSync),
   constants,
 };
 
@@ -142,6 +157,8 @@ export const lstat = callbackify(lstatSync);
 export const readdir = callbackify(readdirSync);
 export const realpath = callbackify(realpathSync);
 export const access = callbackify(accessSync);
+export const writeFile = callbackify(writeFileSync);
+export const mkdir = callbackify(mkdirSync);
 export function exists(p, cb) {
   const r = existsSync(p);
   Promise.resolve().then(() => cb(r));
@@ -149,7 +166,7 @@ export function exists(p, cb) {
 
 const fs = {
   readFileSync, existsSync, statSync, lstatSync, readdirSync, realpathSync, accessSync, constants,
-  writeFileSync, mkdirSync, rmSync, unlinkSync, promises, readFile, stat, lstat, readdir, realpath, access, exists,
+  writeFileSync, appendFileSync, mkdirSync, rmSync, unlinkSync, writeFile, mkdir, promises, readFile, stat, lstat, readdir, realpath, access, exists,
   Stats, Dirent,
 };
 export default fs;

@@ -238,6 +238,11 @@
     var bare = name.indexOf('node:') === 0 ? name.slice(5) : name;
     var mod = globalThis.__govite_modules[bare];
     if (mod) return mod;
+    // A project file by its URL or absolute path (import(pathToFileURL(file).href + '?t=1')): bundled
+    // and run now. The query and hash only ask Node for a fresh copy, which this always is.
+    var file = name.indexOf('file://') === 0 ? decodeURIComponent(name.slice(7).replace(/^localhost\//, '/')) : name;
+    file = file.replace(/[?#].*$/, '');
+    if (file.charAt(0) === '/' && /\.(c|m)?(j|t)s$/.test(file) && host.isFile(file)) return host.loadFile(file);
     var err = new Error("Cannot find module '" + name + "': govite bundles the config file and its imports ahead of time, " +
       'so only static imports and require() calls with a literal module name can be loaded');
     err.code = 'MODULE_NOT_FOUND';
