@@ -1,8 +1,12 @@
 package build
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/govite/govite/internal/config"
 )
 
 // TestOutputFileNames: build.rollupOptions.output's entryFileNames, chunkFileNames and
@@ -45,4 +49,31 @@ func TestOutputFileNames(t *testing.T) {
 	}
 	file(t, res, "static/big.png")
 	file(t, res, lazy)
+}
+
+// TestPluginCompilesUnknownFileType: a file type govite has no loader for is a module when a
+// plugin's transform compiles it (vite-plugin-svelte's .svelte files); without one, the build fails
+// with an error that says what to do.
+func TestPluginCompilesUnknownFileType(t *testing.T) {
+	files := map[string]string{
+		"index.html":   `<script type="module" src="/src/main.js"></script>`,
+		"src/main.js":  "import App from './App.comp'\nconsole.log(App)\n",
+		"src/App.comp": "hello from comp\n",
+	}
+	root := writeFiles(t, files)
+	cfg := testConfig(t, root)
+	cfg.Plugins = []*config.Plugin{{Name: "comp", Transform: func(_ *config.PluginContext, code, id string) (*config.TransformResult, error) {
+		if !strings.HasSuffix(id, ".comp") {
+			return nil, nil
+		}
+		return &config.TransformResult{Code: "export default " + strconv.Quote(strings.TrimSpace(code))}, nil
+	}}}
+	if js := allJS(build(t, cfg)); !strings.Contains(js, `"hello from comp"`) {
+		t.Errorf("the compiled module is not in the build:\n%s", js)
+	}
+
+	cfg = testConfig(t, writeFiles(t, files))
+	if _, err := Build(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), `no loader for ".comp" files`) {
+		t.Errorf("without a plugin: %v", err)
+	}
 }

@@ -429,18 +429,24 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			// (vite-plugin-svgr's component for logo.svg?react).
 			loader, ok = api.LoaderJS, true
 		}
-		if !ok {
-			return api.OnLoadResult{}, fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, or import it with ?raw or ?url", abs, ext)
+		if !ok && !b.hasTransformHooks {
+			return api.OnLoadResult{}, noLoaderError(abs, ext)
 		}
+		// Otherwise a plugin's transform may make it a module (vite-plugin-svelte for .svelte files).
 	}
 	if b.hasTransformHooks {
 		c, ln, err := b.container.Transform(code, id, loaderName(loader))
 		if err != nil {
 			return api.OnLoadResult{}, err
 		}
+		if loader == api.LoaderNone && c == code && config.LoaderByName(ln) == api.LoaderNone {
+			return api.OnLoadResult{}, noLoaderError(abs, ext) // no plugin took the file type
+		}
 		code = c
 		if l := config.LoaderByName(ln); l != api.LoaderNone {
 			loader = l
+		} else if loader == api.LoaderNone {
+			loader = api.LoaderJS // what a transform returns is JavaScript unless it says otherwise
 		}
 	}
 	if (loader == api.LoaderTS || loader == api.LoaderTSX) && config.TsconfigFromReference(abs, b.cfg.Root) {
@@ -589,3 +595,8 @@ func (b *builder) jsxMode() api.JSX {
 }
 
 func (b *builder) relativeBase() bool { return b.cfg.Base == "./" || b.cfg.Base == "" }
+
+// noLoaderError is the error for a file of a type that neither govite nor a plugin turns into a module.
+func noLoaderError(file, ext string) error {
+	return fmt.Errorf("%s: no loader for %q files; add the extension to assetsInclude to import it as an asset, import it with ?raw or ?url, or add the plugin that compiles it", file, ext)
+}

@@ -54,8 +54,13 @@ func buildMainTS(t *testing.T, root string, edit func(*config.ResolvedConfig)) s
 	cfg := testConfig(t, root)
 	cfg.Build.Input = []config.InputEntry{{Name: "main", Path: filepath.Join(root, "src/main.ts")}}
 	edit(cfg)
+	return allJS(build(t, cfg))
+}
+
+// allJS is every JavaScript file of a build, one after the other.
+func allJS(res *Result) string {
 	var js string
-	for name, f := range build(t, cfg).Bundle.Files {
+	for name, f := range res.Bundle.Files {
 		if strings.HasSuffix(name, ".js") {
 			js += string(f.Contents)
 		}

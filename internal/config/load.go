@@ -330,7 +330,10 @@ func bundleConfig(file string) (*bundled, error) {
 			// goja has no import(): esbuild writes a require() in a promise for each one (those of a
 			// computed name then fail at run time with MODULE_NOT_FOUND, as an import() of a module
 			// that is not installed does in Node).
-			Supported:      map[string]bool{"dynamic-import": false},
+			// import() becomes require (the engine has no import()); regular expressions with
+			// Unicode property escapes become new RegExp() calls, which the prelude expands (see
+			// regexpprops.go).
+			Supported:      map[string]bool{"dynamic-import": false, "regexp-unicode-property-escapes": false},
 			Sourcemap:      api.SourceMapExternal,
 			SourcesContent: api.SourcesContentExclude,
 			Metafile:       true,

@@ -859,6 +859,9 @@ func (vm *jsVM) installHost() error {
 	// loadFile(path): a JavaScript or TypeScript file that config code imports by a computed name at
 	// run time (vite-plugin-svelte's import(pathToFileURL(svelte.config.js) + '?t=...')): bundled
 	// like the config file, then run in this engine, afresh for each import as the query asks.
+	set("expandUnicodeProperties", func(c goja.FunctionCall) goja.Value {
+		return rt.ToValue(expandUnicodeProperties(str(c, 0)))
+	})
 	set("isFile", func(c goja.FunctionCall) goja.Value {
 		st, err := os.Stat(str(c, 0))
 		return rt.ToValue(err == nil && st.Mode().IsRegular())

@@ -229,6 +229,23 @@
     };
   }
 
+  // ---- RegExp: Unicode property escapes (\p{Lu}, \p{ID_Continue}), which the engine lacks, are
+  // written out as character classes by the host. esbuild turns such literals into RegExp calls. ----
+  (function () {
+    var Native = RegExp;
+    var escape = /\\[pP]\{/;
+    function GoviteRegExp(pattern, flags) {
+      if (typeof pattern === 'string' && typeof flags === 'string' && flags.indexOf('u') >= 0 && escape.test(pattern)) {
+        pattern = host.expandUnicodeProperties(pattern);
+      }
+      return new.target ? Reflect.construct(Native, [pattern, flags], new.target) : Native(pattern, flags);
+    }
+    GoviteRegExp.prototype = Native.prototype;
+    Object.setPrototypeOf(GoviteRegExp, Native);
+    Object.defineProperty(Native.prototype, 'constructor', { value: GoviteRegExp, writable: true, configurable: true });
+    globalThis.RegExp = GoviteRegExp;
+  })();
+
   // ---- require: the Node built-ins govite provides, for require() calls esbuild could not bundle
   // (a computed module name, createRequire). The shim modules register themselves here. ----
   globalThis.__govite_modules = globalThis.__govite_modules || {};
