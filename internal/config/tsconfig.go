@@ -291,8 +291,9 @@ func parseTsconfig(file string, seen map[string]bool) (*tsconfig, error) {
 }
 
 // resolveTsconfigExtends finds the file an "extends" names: a path relative to the config (".json"
-// may be left out), or a package's config in node_modules ("@tsconfig/strictest/tsconfig.json", or
-// the package alone for its package.json "tsconfig" field or its tsconfig.json).
+// may be left out), or a package's config ("@tsconfig/strictest/tsconfig.json", through the
+// package's "exports" as require.resolve does; or the package alone for its package.json
+// "tsconfig" field or its tsconfig.json).
 func resolveTsconfigExtends(spec, dir string) string {
 	if strings.HasPrefix(spec, ".") || filepath.IsAbs(spec) {
 		p := spec
@@ -305,6 +306,9 @@ func resolveTsconfigExtends(spec, dir string) string {
 			}
 		}
 		return ""
+	}
+	if p, err := resolveModule(spec, dir); err == nil && strings.HasSuffix(p, ".json") {
+		return p
 	}
 	for d := dir; ; d = filepath.Dir(d) {
 		p := filepath.Join(d, "node_modules", filepath.FromSlash(spec))
@@ -443,6 +447,22 @@ func isFile(p string) bool {
 // transform sets itself win over the tsconfig (Vite drops jsx, jsxFactory, jsxFragmentFactory and
 // jsxImportSource from the tsconfig when its own options set them; esbuild would prefer the tsconfig).
 func WithoutCompilerOptions(raw string, names ...string) string {
+	if raw == "" || len(names) == 0 {
+		return raw
+	}
+	// Called for every transform with one of a project's few tsconfigs: remembered.
+	key := raw + "\x00" + strings.Join(names, ",")
+	if v, ok := withoutCache.Load(key); ok {
+		return v.(string)
+	}
+	out := withoutCompilerOptions(raw, names)
+	withoutCache.Store(key, out)
+	return out
+}
+
+var withoutCache sync.Map
+
+func withoutCompilerOptions(raw string, names []string) string {
 	var t struct {
 		CompilerOptions map[string]json.RawMessage `json:"compilerOptions"`
 	}

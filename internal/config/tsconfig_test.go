@@ -83,14 +83,18 @@ func TestTsconfigSolutionAndExtends(t *testing.T) {
 	}
 }
 
-// TestTsconfigExtendsPackages: "extends" names a package's config, by file, by package (its
-// package.json "tsconfig" field, or its tsconfig.json), or a list whose later entries win.
+// TestTsconfigExtendsPackages: "extends" names a package's config, by file, by an "exports" subpath,
+// by package (its package.json "tsconfig" field, or its tsconfig.json), or a list whose later
+// entries win.
 func TestTsconfigExtendsPackages(t *testing.T) {
 	root := writeProject(t, map[string]string{
 		"node_modules/@tsconfig/strictest/tsconfig.json": `{ "compilerOptions": { "alwaysStrict": true, "target": "ES2015" } }`,
 		"node_modules/field-pkg/package.json":            `{ "name": "field-pkg", "tsconfig": "configs/base.json" }`,
 		"node_modules/field-pkg/configs/base.json":       `{ "compilerOptions": { "experimentalDecorators": true } }`,
 		"node_modules/plain-pkg/tsconfig.json":           `{ "compilerOptions": { "verbatimModuleSyntax": true, "target": "ES2022" } }`,
+		"node_modules/exp-pkg/package.json":              `{ "name": "exp-pkg", "exports": { "./strict": "./configs/strict.json" } }`,
+		"node_modules/exp-pkg/configs/strict.json":       `{ "compilerOptions": { "alwaysStrict": true } }`,
+		"d/tsconfig.json":                                `{ "extends": "exp-pkg/strict" }`,
 		"a/tsconfig.json":                                `{ "extends": "@tsconfig/strictest/tsconfig.json" }`,
 		"b/tsconfig.json":                                `{ "extends": ["field-pkg", "plain-pkg"], "compilerOptions": { "target": "ESNext" } }`,
 		"c/tsconfig.json":                                `{ "extends": "missing-pkg" }`,
@@ -102,6 +106,9 @@ func TestTsconfigExtendsPackages(t *testing.T) {
 	b := compilerOptions(t, TsconfigFor(filepath.Join(root, "b/x.ts"), root))
 	if b["experimentalDecorators"] != true || b["verbatimModuleSyntax"] != true || b["target"] != "ESNext" {
 		t.Errorf("b: %v", b)
+	}
+	if d := compilerOptions(t, TsconfigFor(filepath.Join(root, "d/x.ts"), root)); d["alwaysStrict"] != true {
+		t.Errorf("d (through the package's exports): %v", d)
 	}
 	if c := TsconfigFor(filepath.Join(root, "c/x.ts"), root); c != "" {
 		t.Errorf("c (extends a package that is not installed): %q, want no options", c)
