@@ -70,7 +70,10 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, brows
 	if len(deps) > 0 {
 		opts := o.bundleOptions(deps, tmp)
 		t0 := time.Now()
-		result := api.Build(opts)
+		result, err := buildCancelable(ctx, opts)
+		if err != nil {
+			return fail(err)
+		}
 		o.debug.Debug(fmt.Sprintf("Dependencies bundled in %.2fms", float64(time.Since(t0).Microseconds())/1000))
 		if err := ctx.Err(); err != nil {
 			return fail(err)
@@ -93,6 +96,19 @@ func (o *Optimizer) bundle(ctx context.Context, deps map[string]*depEntry, brows
 		return fail(err)
 	}
 	return &bundleResult{meta: meta, tmpDir: tmp}, nil
+}
+
+// buildCancelable runs an esbuild build that stops early (esbuild checks between its steps) when
+// ctx is done: a speculative bundle the scan has made useless must not keep the cores busy.
+func buildCancelable(ctx context.Context, opts api.BuildOptions) (api.BuildResult, error) {
+	b, cerr := api.Context(opts)
+	if cerr != nil {
+		return api.BuildResult{Errors: cerr.Errors}, nil
+	}
+	defer b.Dispose()
+	stop := context.AfterFunc(ctx, b.Cancel)
+	defer stop()
+	return b.Rebuild(), ctx.Err()
 }
 
 // bundleOptions are the esbuild options of the deps bundle: every dependency is an entry point named

@@ -199,3 +199,99 @@ func TestColdBundlesGetTheirOwnBrowserHash(t *testing.T) {
 		t.Errorf("two cold bundles share a BrowserHash: %v", hashes)
 	}
 }
+
+// holdRound makes the scan round that reads the file ending in suffix wait for release (or for
+// ten seconds). It returns a channel closed when that round starts.
+func holdRound(t *testing.T, suffix string, release <-chan struct{}) <-chan struct{} {
+	t.Helper()
+	reached := make(chan struct{})
+	var once sync.Once
+	testHookScanRound = func(entries []string) {
+		for _, e := range entries {
+			if strings.HasSuffix(e, suffix) {
+				once.Do(func() { close(reached) })
+				select {
+				case <-release:
+				case <-time.After(10 * time.Second):
+				}
+			}
+		}
+	}
+	t.Cleanup(func() { testHookScanRound = nil })
+	return reached
+}
+
+// The dependencies the entry imports are bundled while the scan reads the rest of the project, and
+// that bundle is the one kept when the scan finds nothing more: the bundle starts before the scan's
+// last round.
+func TestScanBundlesWhatItFoundSoFar(t *testing.T) {
+	root := fakeProject(t, map[string]string{
+		"index.html":   `<script type="module" src="/src/main.tsx"></script>`,
+		"src/main.tsx": `import { a } from "lib-a"; import { hello } from "cjs-pkg"; import "./later"; console.log(a, hello)`,
+		"src/later.ts": `import { a } from "lib-a"; export const later = a`,
+	})
+	o, _ := newOpt(t, root, nil)
+	bundleStarted := make(chan struct{}, 4)
+	testHookBundle = func() { bundleStarted <- struct{}{} }
+	t.Cleanup(func() { testHookBundle = nil })
+	reached := holdRound(t, "later.ts", bundleStarted) // released by the first bundle's start
+	if err := o.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-reached:
+	default:
+		t.Fatal("the scan never read src/later.ts")
+	}
+	if n := len(bundleStarted); n != 0 {
+		t.Errorf("%d more bundles after the one the scan's last round waited for, want none", n)
+	}
+	assertBundled(t, o, root, "lib-a", "cjs-pkg")
+}
+
+// A round that finds another dependency makes the bundle in flight useless: the dependencies are
+// bundled again, together, and nothing of the first bundle is left behind.
+func TestScanRebundlesWhenALaterRoundFindsMore(t *testing.T) {
+	root := fakeProject(t, map[string]string{
+		"index.html":   `<script type="module" src="/src/main.tsx"></script>`,
+		"src/main.tsx": `import { a } from "lib-a"; import "./later"; console.log(a)`,
+		"src/later.ts": `import { hello } from "cjs-pkg"; export const later = hello`,
+	})
+	o, _ := newOpt(t, root, nil)
+	var bundles atomic.Int32
+	bundleStarted := make(chan struct{}, 4)
+	testHookBundle = func() { bundles.Add(1); bundleStarted <- struct{}{} }
+	t.Cleanup(func() { testHookBundle = nil })
+	holdRound(t, "later.ts", bundleStarted)
+	if err := o.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := bundles.Load(); n != 2 {
+		t.Errorf("%d bundles, want 2 (lib-a during the scan, then lib-a and cjs-pkg)", n)
+	}
+	if got := strings.Join(depIDs(o), ","); got != "cjs-pkg,lib-a" {
+		t.Errorf("deps %s", got)
+	}
+	assertBundled(t, o, root, "lib-a", "cjs-pkg")
+}
+
+// assertBundled checks that each of ids has its file, and that no bundle left its temporary
+// directory behind.
+func assertBundled(t *testing.T, o *Optimizer, root string, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		d := mustLookup(t, o, id)
+		if _, err := os.Stat(d.File); err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(root, "node_modules", ".vite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "_temp_") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}

@@ -288,19 +288,20 @@ func (o *Optimizer) Init(ctx context.Context) error {
 	o.firstRun = map[string]*depEntry{}
 	o.mu.Unlock()
 
-	deps := map[string]*depEntry{}
+	includes := o.resolveIncludes(ctx)
+	spec := &speculator{o: o, ctx: ctx, hash: firstHash, includes: includes}
+	defer spec.discard()
+	found := map[string]*depEntry{}
 	if !o.opts.NoDiscovery {
 		t0 := time.Now()
-		res := o.scan(ctx)
+		res := o.scan(ctx, spec.round)
 		if err := ctx.Err(); err != nil {
 			o.mu.Lock()
 			o.firstRun = nil
 			o.mu.Unlock()
 			return err
 		}
-		for id, d := range res.deps {
-			deps[id] = d
-		}
+		found = res.deps
 		if len(res.missing) > 0 {
 			var lines []string
 			for _, id := range sortedKeys(res.missing) {
@@ -308,27 +309,24 @@ func (o *Optimizer) Init(ctx context.Context) error {
 			}
 			o.log.Warn("The following dependencies are imported but could not be resolved:\n\n" + strings.Join(lines, "\n") + "\n\nAre they installed?")
 		}
-		if on := o.debug.Enabled(ctx, slog.LevelDebug); on && len(deps) > 0 {
-			o.debug.Debug(fmt.Sprintf("Scan completed in %.2fms: %s", float64(time.Since(t0).Microseconds())/1000, strings.Join(sortedKeys(deps), ", ")))
+		if on := o.debug.Enabled(ctx, slog.LevelDebug); on && len(found) > 0 {
+			o.debug.Debug(fmt.Sprintf("Scan completed in %.2fms: %s", float64(time.Since(t0).Microseconds())/1000, strings.Join(sortedKeys(found), ", ")))
 		} else if on {
 			o.debug.Debug(fmt.Sprintf("Scan completed in %.2fms: no dependencies found", float64(time.Since(t0).Microseconds())/1000))
 		}
 	}
-	for id, d := range o.resolveIncludes(ctx) {
-		if deps[id] == nil {
-			deps[id] = d
-		}
-	}
-	for id := range deps {
-		if o.excluded(id) {
-			delete(deps, id)
-		}
-	}
+	deps := o.withIncludes(found, includes)
 	if len(deps) > 0 {
 		o.debug.Debug("Pre-bundling dependencies:\n  " + strings.Join(sortedKeys(deps), "\n  "))
 	}
 	o.publishScan(deps)
-	res, err := o.bundle(ctx, deps, firstHash)
+	var res *bundleResult
+	var err error
+	if sp := spec.take(deps); sp != nil {
+		res, err = sp.res, sp.err
+	} else {
+		res, err = o.bundle(ctx, deps, firstHash)
+	}
 	if err == nil {
 		err = o.commit(res.tmpDir)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -63,7 +64,9 @@ type scanScript struct {
 
 // scan crawls the entries with esbuild and records the bare imports that resolve into node_modules.
 // Problems in the project's code are logged as warnings: the scan goes on with what it could read.
-func (o *Optimizer) scan(ctx context.Context) *scanResult {
+// onRound, when set, is called after each round that is not the last with the dependencies found
+// so far (a copy).
+func (o *Optimizer) scan(ctx context.Context, onRound func(found map[string]*depEntry)) *scanResult {
 	res := &scanResult{deps: map[string]*depEntry{}, missing: map[string]string{}}
 	all := o.opts.Entries
 	if o.opts.EntriesFunc != nil {
@@ -309,7 +312,14 @@ func (o *Optimizer) scan(ctx context.Context) *scanResult {
 		mu.Lock()
 		queue = append(queue, next...)
 		next = nil
+		var found map[string]*depEntry
+		if onRound != nil && len(queue) > 0 {
+			found = maps.Clone(res.deps)
+		}
 		mu.Unlock()
+		if found != nil && ctx.Err() == nil {
+			onRound(found)
+		}
 	}
 	return res
 }
