@@ -45,6 +45,7 @@ type (
 	ConfigEnv        = config.ConfigEnv
 	Plugin           = config.Plugin
 	PluginContext    = config.PluginContext
+	DevServer        = config.DevServer
 	ResolveIDOptions = config.ResolveIDOptions
 	ResolveIDResult  = config.ResolveIDResult
 	LoadResult       = config.LoadResult

@@ -298,6 +298,13 @@ func resolvedConfigTree(rc *ResolvedConfig) *jsObject {
 	o.set("define", goToTree(rc.Define))
 	o.set("appType", rc.AppType)
 	o.set("logLevel", rc.LogLevel)
+	// Vite's experimental options with their defaults: govite has none of them, and plugins read
+	// them unguarded (vite-plugin-svelte reads server.config.experimental.hmrPartialAccept).
+	experimental := newJSObject()
+	experimental.set("importGlobRestoreExtension", false)
+	experimental.set("hmrPartialAccept", false)
+	experimental.set("skipSsrTransform", false)
+	o.set("experimental", experimental)
 	o.set("assetsInclude", goToTree(rc.AssetsInclude))
 	o.set("resolve", encodeStruct(reflect.ValueOf(rc.Resolve), "resolve"))
 	o.set("css", encodeStruct(reflect.ValueOf(rc.CSS), "css"))

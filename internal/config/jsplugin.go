@@ -23,7 +23,7 @@ import (
 // supportedHooks are the hooks bridged to Plugin fields.
 var supportedHooks = []string{
 	"config", "configEnvironment", "configResolved", "buildStart", "resolveId", "load", "transform", "buildEnd",
-	"transformIndexHtml", "hotUpdate", "buildApp",
+	"transformIndexHtml", "hotUpdate", "buildApp", "configureServer",
 }
 
 // unsupportedHooks are Vite and Rollup hooks govite does not call yet: a plugin that has one gets a
@@ -32,7 +32,7 @@ var unsupportedHooks = []string{
 	"options", "outputOptions", "renderStart", "renderChunk", "augmentChunkHash", "generateBundle",
 	"writeBundle", "closeBundle", "banner", "footer", "intro", "outro", "resolveDynamicImport",
 	"resolveFileUrl", "resolveImportMeta", "renderDynamicImport", "renderError", "moduleParsed",
-	"watchChange", "closeWatcher", "shouldTransformCachedModule", "onLog", "configureServer",
+	"watchChange", "closeWatcher", "shouldTransformCachedModule", "onLog",
 	"configurePreviewServer", "handleHotUpdate",
 }
 
@@ -168,6 +168,9 @@ func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin
 	}
 	if h := hooks["configEnvironment"]; h != nil {
 		p.ConfigEnvironment = vm.bridgeConfigEnvironment(label, h)
+	}
+	if h := hooks["configureServer"]; h != nil {
+		p.ConfigureServer = vm.bridgeConfigureServer(label, h)
 	}
 	if h := hooks["hotUpdate"]; h != nil {
 		p.HotUpdate = vm.bridgeHotUpdate(label, h)

@@ -333,7 +333,7 @@ export default {
     [later('async-one'), [[{ name: 'nested', enforce: 'pre' }]], process.env.NOPE && { name: 'dropped' }],
     swc(),
     { name: 'served', apply: 'serve' },
-    { name: 'hooks', configureServer() {}, generateBundle() {}, transfrom() {}, transform: { order: 'post', handler() {} } },
+    { name: 'hooks', configurePreviewServer() {}, generateBundle() {}, transfrom() {}, transform: { order: 'post', handler() {} } },
   ],
 }`,
 	})
@@ -355,7 +355,7 @@ export default {
 	eq(t, cfg.Plugins[5].HookOrder["transform"], "post")
 	for _, w := range []string{
 		`plugin "hooks": hook generateBundle is not supported by govite yet; it is ignored`,
-		`plugin "hooks": hook configureServer is not supported by govite yet; it is ignored`,
+		`plugin "hooks": hook configurePreviewServer is not supported by govite yet; it is ignored`,
 		`plugin "hooks": transfrom is not a hook govite knows; it is ignored`,
 	} {
 		if !slices.Contains(loaded.Warnings, w) {

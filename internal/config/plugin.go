@@ -1,6 +1,10 @@
 package config
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+)
 
 // Plugin is a govite plugin: Vite's plugin object as a Go struct of optional hooks. A hook left nil is
 // skipped. Hooks that can answer (ResolveID, Load, Transform) return nil to let the next plugin answer.
@@ -51,6 +55,12 @@ type Plugin struct {
 	// govite's own HTML processing, "" and "post" after.
 	TransformIndexHTML      func(ctx *IndexHTMLContext, html string) (*IndexHTMLResult, error)
 	TransformIndexHTMLOrder string
+
+	// ConfigureServer is Vite's configureServer: called once when the dev server is created, before
+	// its own middlewares are installed. Middlewares it adds with s.Use run before govite's own; the
+	// function it returns, if any, is called once they are installed, and the middlewares that one
+	// adds run after them, just before the HTML page (so they can answer in its place) and the 404.
+	ConfigureServer func(s DevServer) (post func() error, err error)
 
 	// GenerateBundle sees the finished output before it is written and may add, change or remove files.
 	GenerateBundle func(ctx *PluginContext, bundle *OutputBundle) error
@@ -192,4 +202,32 @@ type OutputFile struct {
 	ImportedAssets []string // file names of the assets this chunk references
 	// OriginalFileNames are the source files an asset was emitted from (relative to root).
 	OriginalFileNames []string
+}
+
+// DevServer is what a ConfigureServer hook gets of the dev server: the parts of Vite's ViteDevServer
+// that plugins use to add routes and talk to the browsers.
+type DevServer interface {
+	// Config is the server's resolved config (server.config).
+	Config() *ResolvedConfig
+	// Use adds a middleware (server.middlewares.use): see Plugin.ConfigureServer for where it runs.
+	Use(mw func(next http.Handler) http.Handler)
+	// Send sends a custom event to the browsers (server.ws.send(event, data)); SendPayload sends an
+	// HMR payload such as {"type": "full-reload"} (server.ws.send(payload)).
+	Send(event string, data any)
+	SendPayload(payload map[string]any)
+	// OnCustomEvent listens for the browsers' import.meta.hot.send(event, data) (server.ws.on). The
+	// returned function removes the listener.
+	OnCustomEvent(event string, fn func(data json.RawMessage)) (off func())
+	// OnFileChange is called for each file the watcher reports after the server handled it, with
+	// kind "add", "change" or "unlink" (server.watcher.on).
+	OnFileChange(fn func(kind, file string))
+	// Watch adds a file or folder outside the watched ones to the watcher (server.watcher.add).
+	Watch(path string)
+	// TransformIndexHTML is server.transformIndexHtml(url, html).
+	TransformIndexHTML(ctx context.Context, url, html string) (string, error)
+	// Environments are the server's environments by name (server.environments).
+	Environments() map[string]*Environment
+	// Restart restarts the server as a change to the config file does (server.restart()); it fails
+	// when the server was created without a way to restart (see the dev server's OnRestartNeeded).
+	Restart() error
 }

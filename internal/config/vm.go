@@ -71,6 +71,8 @@ type jsVM struct {
 	goValues map[*goja.Object]any
 	// envObjs caches the JS view of an environment's config (this.environment.config).
 	envObjs map[envKey]*goja.Object
+	// bodyIterator gives a middleware's request its async iterator (see requestBodyJS).
+	bodyIterator goja.Callable
 }
 
 type envKey struct {

@@ -44,6 +44,7 @@ type DevEnvironment struct {
 	Hot HotChannel
 
 	server    *Server
+	info      *config.Environment // what plugins see of the environment
 	hot       *hotChannel
 	config    *config.ResolvedConfig
 	resolver  *resolver
@@ -126,6 +127,7 @@ func newDevEnvironment(s *Server, o envOptions) (*DevEnvironment, error) {
 	e.warmupGlobs, e.devCtx, e.resolvedOptions = o.warmup, o.devCtx, o.resolved
 	info := config.NewEnvironment(cfg, o.name)
 	info.Hot = e.hot
+	e.info = info
 	e.PluginContainer = plugin.NewForEnvironment(info, s.plugins)
 	e.steps = e.transformSteps()
 	e.cssc = &css.Compiler{Root: cfg.Root, Resolver: &devCSSResolver{e: e}, Key: func(abs string) string { return prettyPath(cfg.Root, abs) }, Errors: esbuildErrors,

@@ -57,7 +57,7 @@ func (s *Server) middlewares() http.Handler {
 	if cfg.Server.HMR.Host != "" {
 		extra = append(extra, cfg.Server.HMR.Host)
 	}
-	return timeRequests(s.debug.time, guard.HostCheck(cfg.Server.AllowedHosts, extra, h))
+	return timeRequests(s.debug.time, s.withPre(guard.HostCheck(cfg.Server.AllowedHosts, extra, h)))
 }
 
 func isWebSocketUpgrade(r *http.Request) bool {
@@ -68,8 +68,9 @@ func isWebSocketUpgrade(r *http.Request) bool {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	cfg := s.Config
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		// Vite's middlewares pass other methods on to its 404 (a proxied API answered before this).
-		notFoundEmpty(w)
+		// Vite's middlewares pass other methods on to its 404 (a proxied API answered before this),
+		// through the plugins' post middlewares.
+		s.postChain(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { notFoundEmpty(w) })).ServeHTTP(w, r)
 		return
 	}
 	p, _, err := guard.CleanURLPath(r.URL.EscapedPath(), r.URL.RawQuery)
@@ -139,7 +140,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if strings.HasSuffix(p, ".html") && cfg.AppType != "custom" {
-			s.serveHTML(w, r, p, f)
+			s.postChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveHTML(w, r, p, f) })).ServeHTTP(w, r)
 			return
 		}
 		s.serveFile(w, r, f)
@@ -180,19 +181,32 @@ func (s *Server) outsideBase(w http.ResponseWriter, r *http.Request, p string) {
 // request that may take HTML (Accept missing, text/html or */*; not a script) gets the page for
 // its path ("/dir/" → /dir/index.html, "/page" → /page.html) or, in an SPA, index.html; anything
 // else 404 without a body. So fetch("/api/missing") gets index.html, as with Vite.
+//
+// The plugins' post middlewares (configureServer) run first; as in Vite, the HTML fallback has then
+// already rewritten the URL they see to the page's.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p string) {
+	f, ok := "", false
 	if s.Config.AppType != "custom" && AcceptsHTMLFallback(r) && p != "/favicon.ico" {
-		f, ok := s.htmlFileFor(p)
+		f, ok = s.htmlFileFor(p)
 		if !ok && s.Config.AppType == "spa" {
 			f = filepath.Join(s.Config.Root, "index.html")
 			ok = fileExists(f)
 		}
+	}
+	final := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ok {
 			s.serveHTML(w, r, p, f)
 			return
 		}
+		notFoundEmpty(w)
+	})
+	if ok {
+		if rel, err := filepath.Rel(s.Config.Root, f); err == nil {
+			r = r.Clone(r.Context())
+			r.URL.Path, r.URL.RawPath = s.Config.Base+filepath.ToSlash(rel), ""
+		}
 	}
-	notFoundEmpty(w)
+	s.postChain(final).ServeHTTP(w, r)
 }
 
 // isDocumentFetch reports a page navigation (Vite's isDocumentFetchDest).

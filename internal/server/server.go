@@ -69,6 +69,10 @@ type Server struct {
 	mu       sync.Mutex
 	htmlProx map[string]string // inline <script type=module> bodies by proxy id
 	closed   bool
+	// The plugins' configureServer middlewares and watcher listeners (configure.go).
+	preMiddlewares, postMiddlewares []func(http.Handler) http.Handler
+	fileListeners                   []func(kind, file string)
+	preInstalled                    bool // the pre middlewares are in the handler: Use adds post ones
 }
 
 // ResolvedURLs are the local and network URLs of a listening server.
@@ -119,7 +123,16 @@ func New(ctx context.Context, cfg *config.ResolvedConfig, opts Options) (*Server
 		}
 	}
 	s.startWatcher()
+	posts, err := s.configureServer()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.handler = s.middlewares()
+	if err := s.runPostConfigureServer(posts); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if cfg.Server.MiddlewareMode {
 		if err := s.listenHMRPort(nil); err != nil {
 			s.logger.Error(err.Error())

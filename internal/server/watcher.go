@@ -216,6 +216,7 @@ func (w *watcher) flush() {
 	}
 	if len(changes) > 0 {
 		w.s.handleFileChanges(changes)
+		w.s.notifyFileListeners(changes)
 	}
 }
 
