@@ -327,7 +327,7 @@ type middlewareOutcome struct {
 func (vm *jsVM) jsMiddleware(plugin, route string, fn goja.Callable, log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !matchRoute(route, r.URL.Path) {
+			if !matchRoute(route, r.URL.EscapedPath()) { // connect matches the URL as sent
 				next.ServeHTTP(w, r)
 				return
 			}
