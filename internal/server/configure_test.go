@@ -49,6 +49,13 @@ export default {
       })
       server.middlewares.use('/boom', () => { throw new Error('kaboom') })
       server.middlewares.use('/silent', () => {})
+      server.middlewares.use('/envs', (req, res) => {
+        const envs = Object.keys(server.environments).sort()
+        res.end(envs.join(',') + ' ' + server.environments.client.config.consumer + ' ' + server.config.experimental.hmrPartialAccept)
+      })
+      server.middlewares.use('/restart', async (req, res) => {
+        try { await server.restart(); res.end('restarted') } catch (e) { res.end('no restart: ' + e.message) }
+      })
       server.ws.on('ping:me', (data, client) => client.send('pong:me', { got: data.n + 1 }))
       server.watcher.on('change', (file) => server.ws.send({ type: 'custom', event: 'file-changed', data: path.basename(file) }))
       if (server.moduleGraph) throw new Error('moduleGraph is not offered')
@@ -104,6 +111,12 @@ export default {
 	}
 	if code, _, _ := do("GET", "/silent", ""); code != 500 {
 		t.Errorf("/silent: %d", code)
+	}
+	if _, _, body := do("GET", "/envs", ""); body != "client,ssr client false" {
+		t.Errorf("/envs: %q", body)
+	}
+	if _, _, body := do("GET", "/restart", ""); !strings.Contains(body, "no restart: server.restart(): this server cannot restart itself") {
+		t.Errorf("/restart: %q", body)
 	}
 	// Post middlewares run after govite's own, where the HTML fallback has made the URL the page's.
 	if code, _, body := do("GET", "/some/route", "", "Accept", "text/html", "X-Custom-Page", "1"); code != 200 || body != "custom page for /some/route" {
