@@ -130,10 +130,10 @@ func (vm *jsVM) wsJS(plugin string, ds DevServer, log *slog.Logger) *goja.Object
 	send := func(c goja.FunctionCall) goja.Value {
 		first := c.Argument(0)
 		if goja.IsString(first) {
-			ds.Send(first.String(), exportJSON(c.Argument(1)))
+			ds.Send(first.String(), vm.plainData(c.Argument(1)))
 			return goja.Undefined()
 		}
-		payload, ok := exportJSON(first).(map[string]any)
+		payload, ok := vm.plainData(first).(map[string]any)
 		if !ok {
 			vm.throwTypeError(fmt.Sprintf("server.ws.send(): expected an event name or a payload object, got %s", describeJS(first)))
 		}
@@ -275,20 +275,6 @@ func (vm *jsVM) callListener(log *slog.Logger, where string, fn goja.Callable, a
 	if _, err := vm.callLocked(context.Background(), fn, goja.Undefined(), args()...); err != nil {
 		log.Error(fmt.Sprintf("%s: %v", where, err))
 	}
-}
-
-// exportJSON is v as plain Go data (maps, slices, strings, numbers), as JSON would carry it.
-func exportJSON(v goja.Value) any {
-	if !isSet(v) {
-		return nil
-	}
-	b, err := json.Marshal(v.Export())
-	if err != nil {
-		return v.String()
-	}
-	var out any
-	_ = json.Unmarshal(b, &out)
-	return out
 }
 
 // normalizeRoute is connect's route: without a trailing slash ("/" is every path).

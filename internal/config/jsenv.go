@@ -48,17 +48,23 @@ func (vm *jsVM) environmentJS(env *Environment) *goja.Object {
 			} else {
 				event = c.Argument(0).String()
 			}
-			conv := &converter{vm: vm, ctx: context.Background(), warn: func(string) {}}
-			var tv any
-			if err := vm.guard(func() (err error) { tv, err = conv.value(data, "data"); return err }); err != nil {
-				panic(vm.newError(err.Error()))
-			}
-			hot.Send(event, plainValue(tv, "data", nil))
+			hot.Send(event, vm.plainData(data))
 			return goja.Undefined()
 		})
 		_ = o.Set("hot", h)
 	}
 	return o
+}
+
+// plainData is v as plain Go data (maps, slices, strings, numbers) for a payload sent to the
+// browsers; it throws when v cannot be one. mu must be held.
+func (vm *jsVM) plainData(v goja.Value) any {
+	conv := &converter{vm: vm, ctx: context.Background(), warn: func(string) {}}
+	var tv any
+	if err := vm.guard(func() (err error) { tv, err = conv.value(v, "data"); return err }); err != nil {
+		panic(vm.newError(err.Error()))
+	}
+	return plainValue(tv, "data", nil)
 }
 
 // envConfigJS is an environment's `config` as Vite shows it: the resolved config with the
