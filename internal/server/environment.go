@@ -440,7 +440,7 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 			suffix = "?" + suffix
 		}
 		u, _ := e.devAssetURL(file, suffix)
-		return "export default " + strconv.Quote(u), "js", nil, nil
+		return "export default " + strconv.Quote(e.withHMRTimestamp(u, e.ModuleGraph.GetModuleByID(file))), "js", nil, nil
 	case hasQueryParam(query, "inline") && !isCSSPath(file):
 		data, err := readFile(m.File)
 		if err != nil {
@@ -459,7 +459,7 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 				suffix = "?" + query
 			}
 			u, _ := e.devAssetURL(m.File, suffix)
-			return "export default " + strconv.Quote(u), "js", nil, nil
+			return "export default " + strconv.Quote(e.withHMRTimestamp(u, e.ModuleGraph.GetModuleByID(m.File))), "js", nil, nil
 		}
 		if !fileExists(m.File) {
 			return "", "", nil, notFound(m.URL)
@@ -501,6 +501,22 @@ func loaderFor(p string) string {
 		return "css"
 	}
 	return ""
+}
+
+// withHMRTimestamp adds ?t= to the URL of an asset whose module (m, nil if none) a hot update has
+// reached, so that the page loads the changed file instead of the one it has cached (Vite's asset
+// plugin does the same). A data URL is left alone: it changes with the file.
+func (e *DevEnvironment) withHMRTimestamp(u string, m *ModuleNode) string {
+	if m == nil || strings.HasPrefix(u, "data:") {
+		return u
+	}
+	e.ModuleGraph.mu.Lock()
+	ts := m.LastHMRTimestamp
+	e.ModuleGraph.mu.Unlock()
+	if ts <= 0 {
+		return u
+	}
+	return injectQuery(u, "t="+strconv.FormatInt(ts, 10))
 }
 
 // assetURL is the URL JS and CSS use for a file: base plus its served path, with server.origin.

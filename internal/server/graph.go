@@ -24,6 +24,10 @@ type ModuleNode struct {
 	// StaticImports are the modules imported with import statements (not import()), for preloading and
 	// the interop of pages that reload.
 	StaticImports map[*ModuleNode]bool
+	// InlinedAssets are imported assets whose URL import analysis wrote into this module's code in
+	// place of their import: a change to one transforms this module again (a soft invalidation
+	// would keep the old URL).
+	InlinedAssets map[*ModuleNode]bool
 
 	transform *TransformResult
 	// invalidation is Vite's invalidationState: how the module was invalidated since it was last
@@ -134,6 +138,7 @@ type moduleInfo struct {
 	selfAccepting bool
 	globs         []string
 	unresolved    bool
+	inlinedAssets []*ModuleNode
 }
 
 // updateModuleInfo replaces the module's edges. It returns the modules no longer imported by anyone
@@ -172,6 +177,13 @@ func (g *ModuleGraph) updateModuleInfo(m *ModuleNode, info moduleInfo) []*Module
 	m.AcceptedHMRDeps = map[*ModuleNode]bool{}
 	for _, d := range info.acceptedDeps {
 		m.AcceptedHMRDeps[d] = true
+	}
+	m.InlinedAssets = nil
+	for _, d := range info.inlinedAssets {
+		if m.InlinedAssets == nil {
+			m.InlinedAssets = map[*ModuleNode]bool{}
+		}
+		m.InlinedAssets[d] = true
 	}
 	self := info.selfAccepting
 	m.IsSelfAccepting = &self
@@ -214,7 +226,7 @@ func (g *ModuleGraph) invalidate(m *ModuleNode, ts int64, hmr bool) {
 			if imp.AcceptedHMRDeps[n] {
 				continue
 			}
-			walk(imp, (imp.StaticImports[n] || soft) && imp.Type == "js")
+			walk(imp, (imp.StaticImports[n] || soft) && imp.Type == "js" && !imp.InlinedAssets[n])
 		}
 	}
 	walk(m, false)

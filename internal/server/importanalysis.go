@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/govite/govite/internal/config"
@@ -87,6 +88,7 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 	hasHot, hasEnv := false, false
 	seenImport := map[*ModuleNode]bool{}
 	interopIndex := 0
+	var inlined []string // declarations that replace imports of asset URLs
 	for _, imp := range lex.Imports {
 		if imp.Kind == jslex.Meta {
 			rest := code[imp.End:]
@@ -151,6 +153,18 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 				continue
 			}
 		}
+		if r.asset && imp.Kind == jslex.Static && !imp.IsExport && imp.End == imp.SpecEnd {
+			if name, ok := defaultImportName(code[imp.Start:imp.SpecStart]); ok {
+				if lit, ok := e.assetURLLiteral(ctx, r.node); ok {
+					// The import becomes a constant declared before the module's code runs, where
+					// an import binding is ready too; the statement's own place is left empty.
+					inlined = append(inlined, "const "+name+" = "+lit+";")
+					info.inlinedAssets = append(info.inlinedAssets, r.node)
+					edits = append(edits, sourcemap.Edit{Start: imp.Start, End: imp.End})
+					continue
+				}
+			}
+		}
 		if r.url != spec {
 			edits = append(edits, sourcemap.Edit{Start: imp.SpecStart, End: imp.SpecEnd, Text: strconv.Quote(r.url)})
 		}
@@ -164,6 +178,9 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 	if hasHot && e.Consumer == "client" {
 		fmt.Fprintf(&prelude, "import { createHotContext as __vite__createHotContext } from %q;import.meta.hot = __vite__createHotContext(%q);",
 			e.config.Base+strings.TrimPrefix(clientPath, "/"), m.URL)
+	}
+	for _, d := range inlined {
+		prelude.WriteString(d)
 	}
 	if prelude.Len() > 0 {
 		edits = append(edits, sourcemap.Edit{Start: 0, End: 0, Text: prelude.String()})
@@ -183,6 +200,9 @@ type resolvedImport struct {
 	url     string      // the URL written into the code (base included)
 	node    *ModuleNode // nil for URLs outside the graph (/@vite/client, public files)
 	interop bool        // a CommonJS dependency: named imports are rewritten
+	// asset is set for a file imported as its URL (an image, a font) without a query: the module
+	// the browser would load for it (?import) only exports that URL.
+	asset bool
 }
 
 // resolveImport resolves spec imported by m. It returns nil for imports left as written (remote URLs,
@@ -251,7 +271,9 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 		u = e.urlFromID(id)
 	}
 	node := e.ModuleGraph.ensure(u, id, file)
+	asset := false
 	if explicitImportRequired(u) && e.Consumer == "client" {
+		asset = file != "" && !strings.Contains(u, "?") && isAssetPath(file, e.config.AssetsInclude)
 		u = injectQuery(u, "import")
 	}
 	e.ModuleGraph.mu.Lock()
@@ -260,7 +282,59 @@ func (e *DevEnvironment) resolveImport(ctx context.Context, spec string, m *Modu
 	if ts > 0 {
 		u = injectQuery(u, "t="+strconv.FormatInt(ts, 10))
 	}
-	return &resolvedImport{url: base + strings.TrimPrefix(u, "/"), node: node}, nil
+	return &resolvedImport{url: base + strings.TrimPrefix(u, "/"), node: node, asset: asset}, nil
+}
+
+// defaultImportName returns the binding of an import statement that imports a default export and
+// nothing else (clause is the statement up to its specifier: `import logo from `).
+func defaultImportName(clause string) (string, bool) {
+	rest, ok := strings.CutPrefix(clause, "import")
+	if !ok || rest == "" || !isJSSpace(rest[0]) {
+		return "", false
+	}
+	rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
+	n := 0
+	for n < len(rest) && isIdentByte(rest[n], n == 0) {
+		n++
+	}
+	name := rest[:n]
+	if n == 0 || n == len(rest) || !isJSSpace(rest[n]) || name == "type" {
+		return "", false
+	}
+	after := strings.TrimLeftFunc(rest[n:], unicode.IsSpace)
+	if f, ok := strings.CutPrefix(after, "from"); !ok || strings.TrimLeftFunc(f, unicode.IsSpace) != "" {
+		return "", false
+	}
+	return name, true
+}
+
+func isJSSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// isIdentByte accepts the ASCII characters of an identifier; a name with other characters keeps its
+// import.
+func isIdentByte(c byte, first bool) bool {
+	return c == '_' || c == '$' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || (!first && '0' <= c && c <= '9')
+}
+
+// assetURLLiteral is the string literal the module of an asset imported by URL exports, when that
+// module is nothing but `export default "<url>"`. Vite serves such a module to the browser for every
+// import of an image or a font; the dev server writes its URL into the importer instead, which
+// saves the browser one request per asset, and records the import in the graph as before (see
+// ModuleNode.InlinedAssets for how a change to the file reaches the importer). A module a plugin
+// made into something else keeps its import.
+func (e *DevEnvironment) assetURLLiteral(ctx context.Context, m *ModuleNode) (string, bool) {
+	res, err := e.TransformRequest(ctx, m.URL)
+	if err != nil || res.ContentType != "text/javascript" {
+		return "", false // the browser's request reports the error
+	}
+	lit, ok := strings.CutPrefix(res.Code, "export default ")
+	if !ok || len(lit) < 2 || lit[0] != '"' || lit[len(lit)-1] != '"' || strings.ContainsAny(lit, "\n\r\u2028\u2029") {
+		return "", false
+	}
+	if _, err := strconv.Unquote(lit); err != nil {
+		return "", false
+	}
+	return lit, true
 }
 
 // isServedByServer reports the URLs the server answers itself.

@@ -3,7 +3,8 @@ package server
 // Files of publicDir imported from JS: Vite 8 rewrites `import l from '/logo.png'` to
 // "/logo.png?import" (base included) and answers that with a module exporting the file's URL (a data
 // URL for a small SVG), while a plain request still gets the file. The expected answers are Vite 8's
-// for the same project.
+// for the same project, except that govite writes the URL of a plainly imported asset into the
+// importer (`const l = "/logo.png";`, see assetURLLiteral) and still answers its ?import module.
 
 import (
 	"log/slog"
@@ -36,9 +37,9 @@ func TestPublicFilesImportedFromJS(t *testing.T) {
 	_, ts := newTestServer(t, publicImportProject(t), nil)
 	main := getOK(t, ts, "/src/main.js")
 	mustContain(t, "main.js", main,
-		`import a from "/pub.svg?import"`, `import b from "/logo.png?import"`, `import c from "/logo.png?import&url"`,
+		`const a = "`+smallSVGURL+`";`, `const b = "/logo.png";`, `import c from "/logo.png?import&url"`,
 		`import d from "/pub.svg?import&raw"`, `import e from "/logo.png?import&inline"`, `/p.js?url`,
-		`import g from "/logo.png?import&foo"`, `import h from "/both.png?import"`)
+		`import g from "/logo.png?import&foo"`, `const h = "/both.png";`)
 	if strings.Contains(main, "p.js?import") {
 		t.Errorf("a public script's ?url import got ?import:\n%s", main)
 	}
@@ -85,7 +86,7 @@ func TestPublicFilesImportedFromJSWithBaseAndOrigin(t *testing.T) {
 		uc.Base = "/app/"
 	})
 	mustContain(t, "main.js", getOK(t, ts, "/app/src/main.js"),
-		`import a from "/app/pub.svg?import"`, `import b from "/app/logo.png?import"`, `import f from "/app/p.js?url"`)
+		`const a = "`+smallSVGURL+`";`, `const b = "/app/logo.png";`, `import f from "/app/p.js?url"`)
 	mustContain(t, "public png", getOK(t, ts, "/app/logo.png?import"), `export default "/app/logo.png"`)
 	mustContain(t, "public svg", getOK(t, ts, "/app/pub.svg?import"), `export default "`+smallSVGURL+`"`)
 	if body := getOK(t, ts, "/app/pub.svg"); body != smallSVG {
@@ -121,7 +122,7 @@ func TestPublicPathInURLWarns(t *testing.T) {
 	_, ts := newTestServer(t, publicImportProject(t), func(uc *config.UserConfig) {
 		uc.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	})
-	mustContain(t, "explicit.js", getOK(t, ts, "/src/explicit.js"), `import x from "/public/pub.svg?import"`)
+	mustContain(t, "explicit.js", getOK(t, ts, "/src/explicit.js"), `const x = "`+smallSVGURL+`";`)
 	mustContain(t, "/public/pub.svg?import", getOK(t, ts, "/public/pub.svg?import"), `export default "`+smallSVGURL+`"`)
 	getOK(t, ts, "/public/pub.svg")
 	getOK(t, ts, "/public/pub.svg?import&url")
