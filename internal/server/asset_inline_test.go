@@ -21,6 +21,8 @@ func assetInlineProject(t *testing.T) string {
 		"index.html": `<script type="module" src="/src/main.js"></script>`,
 		"src/main.js": "console.log(early)\n" +
 			"import logo from './logo.png'\n" +
+			"import semi from './semi.png';\n" +
+			"import attrs from './attrs.png' with { type: 'png' };\n" +
 			"import * as ns from './ns.png'\n" +
 			"import { default as named } from './named.png'\n" +
 			"import both, * as bothNS from './both.png'\n" +
@@ -28,7 +30,7 @@ func assetInlineProject(t *testing.T) string {
 			"import plugged from './plugged.png'\n" +
 			"import early from './early.png'\n" +
 			"export { default as again } from './again.png'\n" +
-			"console.log(logo, ns, named, both, bothNS, withQuery, plugged, import('./dyn.png'))\n",
+			"console.log(logo, semi, attrs, ns, named, both, bothNS, withQuery, plugged, import('./dyn.png'))\n",
 		"src/comp.js":     "import logo from './logo.png'\nexport const src = logo\nimport.meta.hot.accept()\n",
 		"src/other.js":    "import * as ns from './logo.png'\nexport const src = ns.default\nimport.meta.hot.accept()\n",
 		"src/logo.png":    pngBytes,
@@ -37,6 +39,8 @@ func assetInlineProject(t *testing.T) string {
 		"src/both.png":    pngBytes,
 		"src/again.png":   pngBytes,
 		"src/dyn.png":     pngBytes,
+		"src/semi.png":    pngBytes,
+		"src/attrs.png":   pngBytes,
 		"src/early.png":   pngBytes,
 		"src/plugged.png": pngBytes,
 	})
@@ -56,7 +60,8 @@ func TestDefaultImportOfAnAssetIsItsURL(t *testing.T) {
 	})
 	main := getOK(t, ts, "/src/main.js")
 	mustContain(t, "main.js", main,
-		`const logo = "/src/logo.png";`, `const early = "/src/early.png";`,
+		`const logo = "/src/logo.png";`, `const early = "/src/early.png";`, `const semi = "/src/semi.png";`,
+		`import attrs from "/src/attrs.png?import" with { type: 'png' };`,
 		`import * as ns from "/src/ns.png?import"`, `import { default as named } from "/src/named.png?import"`,
 		`import both, * as bothNS from "/src/both.png?import"`, `import withQuery from "/src/logo.png?import&url"`,
 		`import plugged from "/src/plugged.png?import"`, `export { default as again } from "/src/again.png?import"`,

@@ -153,7 +153,7 @@ func (e *DevEnvironment) analyzeImports(ctx context.Context, m *ModuleNode, code
 				continue
 			}
 		}
-		if r.asset && imp.Kind == jslex.Static && !imp.IsExport && imp.End == imp.SpecEnd {
+		if r.asset && imp.Kind == jslex.Static && !imp.IsExport && noAttributes(code[imp.SpecEnd:imp.End]) {
 			if name, ok := defaultImportName(code[imp.Start:imp.SpecStart]); ok {
 				if lit, ok := e.assetURLLiteral(ctx, r.node); ok {
 					// The import becomes a constant declared before the module's code runs, where
@@ -306,6 +306,12 @@ func defaultImportName(clause string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// noAttributes reports whether the end of an import statement after its specifier has no import
+// attributes (`with { type: "json" }`): it is empty or a semicolon.
+func noAttributes(tail string) bool {
+	return strings.TrimSpace(strings.TrimSuffix(tail, ";")) == ""
 }
 
 func isJSSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -126,7 +126,7 @@ func TestServesTransformedModules(t *testing.T) {
 		t.Fatalf("main.ts: %d %s %s", code, hdr.Get("Content-Type"), body)
 	}
 	mustContain(t, "main.ts", body, `import "/src/style.css"`, `from "/src/card.module.css"`, `from "/src/data.json?import"`,
-		`from "/src/logo.png?import"`, `from "/src/text.txt?import&raw"`, `from "/src/helper.ts"`, `const n = 1`, `import.meta.env = {`, "sourceMappingURL=data:application/json;base64,")
+		`const logo = "/src/logo.png";`, `from "/src/text.txt?import&raw"`, `from "/src/helper.ts"`, `const n = 1`, `import.meta.env = {`, "sourceMappingURL=data:application/json;base64,")
 
 	// The length is sent, not a chunked body (which net/http sends for a body over its 2 KB buffer).
 	_, big, bigHdr := get(t, ts, "/src/big.js")
