@@ -72,6 +72,7 @@ import (
 	cdpio "github.com/chromedp/cdproto/io"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
@@ -80,6 +81,7 @@ import (
 type options struct {
 	tool, app, result, logdir, pidfile, chromium, timeBin string
 	trace                                                 string // write a Chromium trace of the start-up here
+	jsProfile                                             string // write the page's JavaScript CPU profile here
 	hmrEdits                                              int
 	readyTimeout, renderTimeout, hmrTimeout               time.Duration
 	warmReady                                             bool
@@ -136,6 +138,7 @@ func main() {
 	flag.DurationVar(&o.readyTimeout, "ready-timeout", 90*time.Second, "limit for the server to answer")
 	flag.DurationVar(&o.renderTimeout, "render-timeout", 120*time.Second, "limit for the first view, then again for the other routes")
 	flag.DurationVar(&o.hmrTimeout, "hmr-timeout", 15*time.Second, "limit for one HMR update")
+	flag.StringVar(&o.jsProfile, "jsprofile", "", "write the page's JavaScript CPU profile (V8's sampling profiler; a .cpuprofile for DevTools' Performance panel) of navigation to all rendered to this file; profiling costs the page CPU, so a profiled run's times are not comparable")
 	flag.StringVar(&o.trace, "trace", "", "write a Chromium performance trace (JSON, for chrome://tracing or Perfetto) of navigation to all rendered to this file; the tracing itself costs Chromium CPU, so a traced run's times are not comparable")
 	flag.BoolVar(&o.warmReady, "warm-ready", true, "afterwards, measure the time to HTTP ready with the dep cache kept")
 	flag.Parse()
@@ -613,6 +616,16 @@ func run(ctx context.Context, o *options, res *Result) error {
 			return finish(fmt.Errorf("chromium: starting the trace: %v", err))
 		}
 	}
+	if o.jsProfile != "" {
+		if _, err := callTimeout(tab, 10*time.Second, func(c context.Context) (cdp.Empty, error) {
+			if _, err := chromedp.Call(c, profiler.Enable, cdp.Empty{}); err != nil {
+				return cdp.Empty{}, err
+			}
+			return chromedp.Call(c, profiler.Start, cdp.Empty{})
+		}); err != nil {
+			return finish(fmt.Errorf("chromium: starting the JavaScript profiler: %v", err))
+		}
+	}
 	url := fmt.Sprintf("http://localhost:%d/", srv.port)
 	if _, err := callTimeout(tab, 30*time.Second, func(c context.Context) (page.NavigateResult, error) {
 		return chromedp.Call(c, page.Navigate, page.NavigateParams{URL: url})
@@ -681,6 +694,12 @@ func run(ctx context.Context, o *options, res *Result) error {
 	}
 	res.AllRenderedMS = res.RouteMS[len(res.RouteMS)-1]
 	res.BrowserCPU = browserCPU(browserPID) - browserCPU0
+	if o.jsProfile != "" {
+		phase = "writing the JavaScript profile"
+		if err := writeJSProfile(tab, o.jsProfile); err != nil {
+			return finish(err)
+		}
+	}
 	if o.trace != "" {
 		phase = "writing the trace"
 		if err := writeTrace(tab, rec, o.trace); err != nil {
@@ -769,6 +788,21 @@ func run(ctx context.Context, o *options, res *Result) error {
 		res.WarmReadyMS = float64(t.Sub(w.t0).Microseconds()) / 1000
 	}
 	return nil
+}
+
+// writeJSProfile stops the JavaScript profiler started before navigation and writes its profile.
+func writeJSProfile(tab context.Context, file string) error {
+	r, err := callTimeout(tab, 30*time.Second, func(c context.Context) (profiler.StopResult, error) {
+		return chromedp.Call(c, profiler.Stop, cdp.Empty{})
+	})
+	if err != nil {
+		return fmt.Errorf("chromium: stopping the JavaScript profiler: %v", err)
+	}
+	data, err := json.Marshal(r.Profile)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, data, 0o644)
 }
 
 // writeTrace ends the trace started before navigation and copies Chromium's stream to file.
