@@ -731,4 +731,6 @@ type HotUpdateOptions struct {
 	Modules []string
 	// Read returns the file's new contents.
 	Read func() (string, error)
+	// Server is the dev server whose watcher saw the change (Vite's options.server).
+	Server DevServer
 }

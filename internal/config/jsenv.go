@@ -359,70 +359,91 @@ func (vm *jsVM) bridgeConfigEnvironment(plugin string, h *jsHook) func(string, *
 }
 
 // bridgeHotUpdate runs a hotUpdate hook. Its options are Vite's { type, file, timestamp, modules,
-// read }; modules are { id, file } objects, and the hook returns module objects (or ids), or nothing.
+// read, server }; modules are { id, file } objects, and the hook returns module objects (or ids), or
+// nothing.
 func (vm *jsVM) bridgeHotUpdate(plugin string, h *jsHook) func(*PluginContext, *HotUpdateOptions) ([]string, error) {
 	return func(pc *PluginContext, o *HotUpdateOptions) ([]string, error) {
-		vm.mu.Lock()
-		defer vm.mu.Unlock()
-		rt := vm.rt
-		opts := rt.NewObject()
-		mods := make([]any, 0, len(o.Modules))
-		for _, id := range o.Modules {
-			m := rt.NewObject()
-			_ = m.Set("id", id)
-			file := id
-			if i := indexQuery(id); i >= 0 {
-				file = id[:i]
-			}
-			_ = m.Set("file", file)
-			mods = append(mods, m)
-		}
-		_ = opts.Set("type", o.Type)
-		_ = opts.Set("file", o.File)
-		_ = opts.Set("timestamp", o.Timestamp)
-		_ = opts.Set("modules", rt.NewArray(mods...))
-		read := o.Read
-		_ = opts.Set("read", func(goja.FunctionCall) goja.Value {
-			if read == nil {
-				panic(vm.newError("read() is not available for this update"))
-			}
-			s, err := read()
-			if err != nil {
-				panic(vm.newError(err.Error()))
-			}
-			return rt.ToValue(s)
-		})
-		res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, plugin), opts)
-		if err != nil {
-			return nil, hookError(plugin, "hotUpdate", err)
-		}
-		if !isSet(res) {
+		return vm.callHotUpdate(plugin, "hotUpdate", h, pc, o)
+	}
+}
+
+// bridgeHandleHotUpdate runs a handleHotUpdate hook, Vite's hook from before the Environment API:
+// as in Vite it sees changes to existing files only (not created or deleted ones), once, in the
+// client environment, with the same { file, timestamp, modules, read, server } context, and what it
+// returns replaces the modules the client updates. A plugin with both hooks gets only hotUpdate.
+func (vm *jsVM) bridgeHandleHotUpdate(plugin string, h *jsHook) func(*PluginContext, *HotUpdateOptions) ([]string, error) {
+	return func(pc *PluginContext, o *HotUpdateOptions) ([]string, error) {
+		if o.Type != "update" || (pc != nil && pc.EnvironmentName() != "client") {
 			return nil, nil
 		}
-		arr, ok := res.(*goja.Object)
-		if !ok || arr.ClassName() != "Array" {
-			return nil, fmt.Errorf("plugin %q: hotUpdate returned %s; expected an array of modules or nothing", plugin, describeJS(res))
-		}
-		n := int(arr.Get("length").ToInteger())
-		out := make([]string, 0, n)
-		for i := 0; i < n; i++ {
-			e := arr.Get(fmt.Sprint(i))
-			if mo, ok := e.(*goja.Object); ok {
-				if id := mo.Get("id"); isSet(id) {
-					out = append(out, id.String())
-					continue
-				}
-			} else if s, ok := e.Export().(string); ok {
-				out = append(out, s)
-				continue
-			}
-			if !isSet(e) {
-				continue
-			}
-			return nil, fmt.Errorf("plugin %q: hotUpdate returned %s at index %d; expected a module (an object with an id)", plugin, describeJS(e), i)
-		}
-		return out, nil
+		return vm.callHotUpdate(plugin, "handleHotUpdate", h, pc, o)
 	}
+}
+
+func (vm *jsVM) callHotUpdate(plugin, hook string, h *jsHook, pc *PluginContext, o *HotUpdateOptions) ([]string, error) {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	rt := vm.rt
+	opts := rt.NewObject()
+	mods := make([]any, 0, len(o.Modules))
+	for _, id := range o.Modules {
+		m := rt.NewObject()
+		_ = m.Set("id", id)
+		file := id
+		if i := indexQuery(id); i >= 0 {
+			file = id[:i]
+		}
+		_ = m.Set("file", file)
+		mods = append(mods, m)
+	}
+	_ = opts.Set("type", o.Type)
+	_ = opts.Set("file", o.File)
+	_ = opts.Set("timestamp", o.Timestamp)
+	_ = opts.Set("modules", rt.NewArray(mods...))
+	read := o.Read
+	_ = opts.Set("read", func(goja.FunctionCall) goja.Value {
+		if read == nil {
+			panic(vm.newError("read() is not available for this update"))
+		}
+		s, err := read()
+		if err != nil {
+			panic(vm.newError(err.Error()))
+		}
+		return rt.ToValue(s)
+	})
+	if o.Server != nil {
+		_ = opts.Set("server", vm.serverJS(plugin, o.Server))
+	}
+	res, err := vm.callLocked(context.Background(), h.fn, vm.hookThis(pc, plugin), opts)
+	if err != nil {
+		return nil, hookError(plugin, hook, err)
+	}
+	if !isSet(res) {
+		return nil, nil
+	}
+	arr, ok := res.(*goja.Object)
+	if !ok || arr.ClassName() != "Array" {
+		return nil, fmt.Errorf("plugin %q: %s returned %s; expected an array of modules or nothing", plugin, hook, describeJS(res))
+	}
+	n := int(arr.Get("length").ToInteger())
+	out := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		e := arr.Get(fmt.Sprint(i))
+		if mo, ok := e.(*goja.Object); ok {
+			if id := mo.Get("id"); isSet(id) {
+				out = append(out, id.String())
+				continue
+			}
+		} else if s, ok := e.Export().(string); ok {
+			out = append(out, s)
+			continue
+		}
+		if !isSet(e) {
+			continue
+		}
+		return nil, fmt.Errorf("plugin %q: %s returned %s at index %d; expected a module (an object with an id)", plugin, hook, describeJS(e), i)
+	}
+	return out, nil
 }
 
 func indexQuery(id string) int {

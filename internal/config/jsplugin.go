@@ -23,7 +23,7 @@ import (
 // supportedHooks are the hooks bridged to Plugin fields.
 var supportedHooks = []string{
 	"config", "configEnvironment", "configResolved", "buildStart", "resolveId", "load", "transform", "buildEnd",
-	"transformIndexHtml", "hotUpdate", "buildApp", "configureServer",
+	"transformIndexHtml", "hotUpdate", "handleHotUpdate", "buildApp", "configureServer",
 }
 
 // unsupportedHooks are Vite and Rollup hooks govite does not call yet: a plugin that has one gets a
@@ -33,7 +33,7 @@ var unsupportedHooks = []string{
 	"writeBundle", "closeBundle", "banner", "footer", "intro", "outro", "resolveDynamicImport",
 	"resolveFileUrl", "resolveImportMeta", "renderDynamicImport", "renderError", "moduleParsed",
 	"watchChange", "closeWatcher", "shouldTransformCachedModule", "onLog",
-	"configurePreviewServer", "handleHotUpdate",
+	"configurePreviewServer",
 }
 
 // pluginProps are plugin properties that are not hooks.
@@ -174,6 +174,8 @@ func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin
 	}
 	if h := hooks["hotUpdate"]; h != nil {
 		p.HotUpdate = vm.bridgeHotUpdate(label, h)
+	} else if h := hooks["handleHotUpdate"]; h != nil {
+		p.HotUpdate = vm.bridgeHandleHotUpdate(label, h)
 	}
 	if h := hooks["buildApp"]; h != nil {
 		p.BuildApp = vm.bridgeBuildApp(h.fn, label, "")

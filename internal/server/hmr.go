@@ -343,7 +343,8 @@ func (e *DevEnvironment) hotUpdateModules(ch fileChange, ts int64) []*ModuleNode
 		Read: func() (string, error) {
 			data, err := os.ReadFile(file)
 			return string(data), err
-		}})
+		},
+		Server: &devServerHandle{s: e.server}})
 	if err != nil {
 		e.server.logger.Error("hotUpdate: " + err.Error())
 		return mods
