@@ -73,6 +73,16 @@ func splitQuery(p string) (string, string) {
 	return p, ""
 }
 
+// cssLangQuery reports whether a query ends with a stylesheet language, as the virtual modules of
+// framework plugins say theirs ("?svelte&type=style&lang.css"; Vite's isCSSRequest).
+func cssLangQuery(query string) bool {
+	i := strings.LastIndexByte(query, '.')
+	if i < 0 || strings.ContainsAny(query[i+1:], "&=/") {
+		return false
+	}
+	return css.IsCSS("x" + query[i:])
+}
+
 // hasQuery reports whether query (with its "?") has the flag name, as in "?url" or "?a&url".
 func hasQuery(query, name string) bool {
 	if query == "" {
@@ -389,8 +399,14 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		code, loader = r.Code, config.LoaderByName(r.Loader)
 	}
 	ext := strings.ToLower(filepath.Ext(abs))
-	if css.IsCSS(abs) {
-		m, err := b.loadCSSWith(abs, id, code, loader != api.LoaderNone || code != "")
+	if virtual := !css.IsCSS(abs) && (loader == api.LoaderCSS || cssLangQuery(query)); css.IsCSS(abs) || virtual {
+		// A framework plugin's stylesheet of a component ("App.svelte?svelte&type=style&lang.css")
+		// is kept under its id: the component's file is not a stylesheet.
+		key := abs
+		if virtual {
+			key = abs + query
+		}
+		m, err := b.loadCSSWith(key, id, code, loader != api.LoaderNone || code != "")
 		if err != nil {
 			return api.OnLoadResult{}, err
 		}
@@ -401,7 +417,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 			}
 			return result("export default "+strconv.Quote(css), api.LoaderJS)
 		}
-		proxy := fmt.Sprintf("%s(%s);\n", cssMarker, strconv.Quote(b.cssID(abs)))
+		proxy := fmt.Sprintf("%s(%s);\n", cssMarker, strconv.Quote(b.cssID(key)))
 		if m.IsModule {
 			proxy += css.ModuleProxy(m.Module, b.localsConvention())
 		}

@@ -230,6 +230,10 @@ type Environment struct {
 	Config   *ResolvedConfig
 	// Hot is the environment's hot channel; nil in build.
 	Hot HotSender
+	// TransformRequest transforms a module as a request for url would (Vite's
+	// environment.transformRequest): url is a served URL ("/src/App.svelte?svelte&type=style") or an
+	// absolute file path. It returns the served code; nil outside a dev server.
+	TransformRequest func(ctx context.Context, url string) (code string, err error)
 }
 
 // NewEnvironment returns the Environment named name of cfg: its resolved options, its consumer, and
@@ -727,8 +731,10 @@ type HotUpdateOptions struct {
 	Type      string // "create", "update" or "delete"
 	File      string // absolute path
 	Timestamp int64  // milliseconds
-	// Modules are the ids of the modules of this environment the change affects.
-	Modules []string
+	// Modules are the ids of the modules of this environment the change affects, and ModuleURLs
+	// their served URLs, in the same order (empty where a module has none).
+	Modules    []string
+	ModuleURLs []string
 	// Read returns the file's new contents.
 	Read func() (string, error)
 	// Server is the dev server whose watcher saw the change (Vite's options.server).

@@ -36,6 +36,17 @@ func (vm *jsVM) environmentJS(env *Environment) *goja.Object {
 		}
 		_ = o.Set("config", vm.envConfigJS(env.Config, env.Name, opts))
 	}
+	if tr := env.TransformRequest; tr != nil {
+		_ = o.Set("transformRequest", func(c goja.FunctionCall) goja.Value {
+			u := c.Argument(0).String()
+			return vm.startAsync(func() (any, error) { return tr(context.Background(), u) }, func(v any) goja.Value {
+				r := vm.rt.NewObject()
+				_ = r.Set("code", v)
+				_ = r.Set("map", goja.Null())
+				return r
+			})
+		})
+	}
 	if hot := env.Hot; hot != nil {
 		h := vm.rt.NewObject()
 		_ = h.Set("send", func(c goja.FunctionCall) goja.Value {
@@ -386,9 +397,12 @@ func (vm *jsVM) callHotUpdate(plugin, hook string, h *jsHook, pc *PluginContext,
 	rt := vm.rt
 	opts := rt.NewObject()
 	mods := make([]any, 0, len(o.Modules))
-	for _, id := range o.Modules {
+	for i, id := range o.Modules {
 		m := rt.NewObject()
 		_ = m.Set("id", id)
+		if i < len(o.ModuleURLs) && o.ModuleURLs[i] != "" {
+			_ = m.Set("url", o.ModuleURLs[i])
+		}
 		file := id
 		if i := indexQuery(id); i >= 0 {
 			file = id[:i]

@@ -233,6 +233,7 @@ func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin
 			if !ok {
 				return nil, nil
 			}
+			vm.keepMeta(pc, id, res)
 			return &LoadResult{Code: code, Map: m, Loader: loader}, nil
 		}
 	}
@@ -254,6 +255,7 @@ func (vm *jsVM) pluginFromJS(c *converter, obj *goja.Object, at string) (*Plugin
 			if !ok {
 				return nil, nil
 			}
+			vm.keepMeta(pc, id, res)
 			return &TransformResult{Code: out, Map: m, Loader: loader}, nil
 		}
 	}
@@ -468,6 +470,7 @@ func (vm *jsVM) bridgeResolveID(plugin string, h *jsHook) func(*PluginContext, s
 			return nil, fmt.Errorf("plugin %q: resolveId(%q) returned an object without id", plugin, source)
 		}
 		out := &ResolveIDResult{ID: idv.String()}
+		vm.keepMeta(pc, out.ID, obj)
 		if ext := obj.Get("external"); isSet(ext) {
 			if s, ok := ext.Export().(string); ok {
 				out.External = s == "absolute" || s == "relative"
@@ -484,6 +487,50 @@ func (vm *jsVM) bridgeResolveID(plugin string, h *jsHook) func(*PluginContext, s
 		}
 		return out, nil
 	}
+}
+
+// keepMeta merges the meta of a hook's result object (Rollup's custom module meta) into what the
+// environment keeps for module id, one level deep as Rollup merges it. mu must be held.
+func (vm *jsVM) keepMeta(pc *PluginContext, id string, res goja.Value) {
+	obj, ok := res.(*goja.Object)
+	if !ok {
+		return
+	}
+	meta, ok := obj.Get("meta").(*goja.Object)
+	if !ok {
+		return
+	}
+	k := metaKey{pc.EnvironmentName(), id}
+	kept := vm.moduleMeta[k]
+	if kept == nil {
+		if vm.moduleMeta == nil {
+			vm.moduleMeta = map[metaKey]*goja.Object{}
+		}
+		kept = vm.rt.NewObject()
+		vm.moduleMeta[k] = kept
+	}
+	if kept == meta {
+		return
+	}
+	for _, key := range meta.Keys() {
+		_ = kept.Set(key, meta.Get(key))
+	}
+}
+
+// moduleInfoJS is this.getModuleInfo(id): { id, meta } for a module that a hook of the config's
+// plugins gave meta, null for any other (govite keeps no other module information for JS hooks
+// yet). mu must be held.
+func (vm *jsVM) moduleInfoJS(pc *PluginContext, id string) goja.Value {
+	meta := vm.moduleMeta[metaKey{pc.EnvironmentName(), id}]
+	if meta == nil {
+		return goja.Null()
+	}
+	o := vm.rt.NewObject()
+	_ = o.Set("id", id)
+	_ = o.Set("meta", meta)
+	_ = o.Set("isEntry", false)
+	_ = o.Set("isExternal", false)
+	return o
 }
 
 // codeResult reads what load and transform return: a string, or { code, map, moduleType }. ok is false
@@ -802,7 +849,7 @@ func (vm *jsVM) hookThis(pc *PluginContext, plugin string) *goja.Object {
 		})
 	}
 	_ = o.Set("getWatchFiles", func(goja.FunctionCall) goja.Value { return rt.NewArray() })
-	_ = o.Set("getModuleInfo", func(goja.FunctionCall) goja.Value { return goja.Null() })
+	_ = o.Set("getModuleInfo", func(c goja.FunctionCall) goja.Value { return vm.moduleInfoJS(pc, c.Argument(0).String()) })
 	_ = o.Set("getModuleIds", func(goja.FunctionCall) goja.Value { return rt.NewArray() })
 	for _, name := range []string{"emitFile", "getFileName", "setAssetSource", "parse", "load"} {
 		name := name

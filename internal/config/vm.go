@@ -73,7 +73,13 @@ type jsVM struct {
 	envObjs map[envKey]*goja.Object
 	// bodyIterator gives a middleware's request its async iterator (see requestBodyJS).
 	bodyIterator goja.Callable
+	// moduleMeta is Rollup's custom module meta data, by environment and module id: what the
+	// resolveId, load and transform hooks of the config's plugins return as meta, merged, and what
+	// this.getModuleInfo(id).meta shows them (one object, so a plugin may also change it in place).
+	moduleMeta map[metaKey]*goja.Object
 }
+
+type metaKey struct{ env, id string }
 
 type envKey struct {
 	rc   *ResolvedConfig

@@ -127,6 +127,7 @@ func newDevEnvironment(s *Server, o envOptions) (*DevEnvironment, error) {
 	e.warmupGlobs, e.devCtx, e.resolvedOptions = o.warmup, o.devCtx, o.resolved
 	info := config.NewEnvironment(cfg, o.name)
 	info.Hot = e.hot
+	info.TransformRequest = e.transformForPlugin
 	e.info = info
 	e.PluginContainer = plugin.NewForEnvironment(info, s.plugins)
 	e.steps = e.transformSteps()
@@ -191,6 +192,23 @@ func (e *DevEnvironment) TransformRequest(ctx context.Context, url string) (*Tra
 	e.mu.Unlock()
 	close(f.done)
 	return f.res, f.err
+}
+
+// transformForPlugin is environment.transformRequest(url) for plugins: url is a served URL, or an
+// absolute path of a file (vite-plugin-svelte passes its component's path), which is served at the
+// URL of its module.
+func (e *DevEnvironment) transformForPlugin(ctx context.Context, url string) (string, error) {
+	if p, q := splitQuery(url); filepath.IsAbs(p) && !strings.HasPrefix(p, "/@") && fileExists(p) && !fileExists(filepath.Join(e.config.Root, filepath.FromSlash(p))) {
+		url = e.urlFromID(p)
+		if q != "" {
+			url += "?" + q
+		}
+	}
+	res, err := e.TransformRequest(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	return res.Code, nil
 }
 
 // WarmupRequest transforms url ahead of the browser asking for it; errors are logged at debug level
@@ -379,6 +397,13 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 		loader = r.Loader
 		if loader == "" {
 			loader = loaderFor(file)
+		}
+		if lang := langOfQuery(query); lang != "" && (loader == "" || isFrameworkSrcPath(file)) {
+			// A framework plugin's virtual module says its language in its query
+			// ("App.svelte?svelte&type=style&lang.css"), as Vite's plugins read it there.
+			if l := loaderFor("x." + lang); l != "" {
+				loader = l
+			}
 		}
 		if r.Map != "" {
 			maps = append(maps, r.Map)

@@ -76,3 +76,38 @@ export default function comp() {
 		t.Errorf("an unknown file type with no plugin:\n%s", body)
 	}
 }
+
+// TestPluginModuleMetaAndVirtualStylesheet: a framework plugin that compiles a component keeps its
+// stylesheet in the module's meta and serves it as a virtual module whose query says its language,
+// as vite-plugin-svelte does: the meta a transform returns is what this.getModuleInfo(id).meta shows
+// a later load, and "App.comp?comp&type=style&lang.css" is imported without ?import and served as CSS.
+func TestPluginModuleMetaAndVirtualStylesheet(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html":   `<script type="module" src="/src/main.js"></script>`,
+		"package.json": `{"name":"app","private":true,"type":"module"}`,
+		"src/main.js":  "import App from './App.comp'\nconsole.log(App)\n",
+		"src/App.comp": "<h1>hello</h1>\n",
+		"vite.config.js": `
+const style = /\?comp&type=style&lang\.css$/
+export default { plugins: [{
+  name: 'comp',
+  resolveId(id) { if (style.test(id)) return id },
+  load(id) {
+    if (!style.test(id)) return
+    const info = this.getModuleInfo(id.replace(style, ''))
+    return info ? info.meta.comp.css : 'h1 { color: blue }'
+  },
+  transform(code, id) {
+    if (!id.endsWith('.comp')) return
+    return { code: 'import ' + JSON.stringify(id + '?comp&type=style&lang.css') + '\nexport default ' + JSON.stringify(code.trim()),
+      meta: { comp: { css: 'h1 { color: red }' } } }
+  },
+}] }
+`,
+	})
+	_, ts := serverFromConfigFile(t, root)
+	app := getOK(t, ts, "/src/App.comp?import")
+	mustContain(t, "App.comp", app, `import "/src/App.comp?comp&type=style&lang.css"`)
+	css := getOK(t, ts, "/src/App.comp?comp&type=style&lang.css")
+	mustContain(t, "the component's stylesheet", css, "__vite__updateStyle(", `color: red`)
+}

@@ -70,6 +70,14 @@ func (s *Server) handleFileChanges(changes []fileChange) {
 				mods = append(mods, m)
 			}
 		}
+		// The changed files' modules lose their transforms before the hotUpdate hooks run, as in
+		// Vite (its watcher calls moduleGraph.onFileChange first): a hook that transforms one again
+		// (vite-plugin-svelte compares the new output with the old) gets the new file.
+		for _, ch := range changes {
+			for _, m := range env.ModuleGraph.GetModulesByFile(ch.File) {
+				env.ModuleGraph.invalidate(m, ts, false)
+			}
+		}
 		for _, ch := range changes {
 			for _, m := range env.hotUpdateModules(ch, ts) {
 				add(m)
@@ -334,12 +342,12 @@ func (e *DevEnvironment) hotUpdateModules(ch fileChange, ts int64) []*ModuleNode
 	if typ == "" {
 		typ = "update"
 	}
-	ids := make([]string, len(mods))
+	ids, urls := make([]string, len(mods)), make([]string, len(mods))
 	for i, m := range mods {
-		ids[i] = m.ID
+		ids[i], urls[i] = m.ID, m.URL
 	}
 	file := ch.File
-	out, err := e.PluginContainer.HotUpdate(&config.HotUpdateOptions{Type: typ, File: file, Timestamp: ts, Modules: ids,
+	out, err := e.PluginContainer.HotUpdate(&config.HotUpdateOptions{Type: typ, File: file, Timestamp: ts, Modules: ids, ModuleURLs: urls,
 		Read: func() (string, error) {
 			data, err := os.ReadFile(file)
 			return string(data), err

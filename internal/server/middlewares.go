@@ -248,11 +248,14 @@ func (s *Server) isTransformRequest(p, q, accept string, r *http.Request) bool {
 	if r.Header.Get("Sec-Fetch-Dest") == "script" && !strings.HasSuffix(p, "/") && !strings.HasSuffix(p, ".html") {
 		return true
 	}
-	if isCSSPath(p) {
+	if isCSSRequest(p + "?" + q) {
 		return true
 	}
-	if isJSPath(p) || p == "/" {
-		return isJSPath(p)
+	if isJSPath(p) || isFrameworkSrcPath(p) {
+		return true
+	}
+	if p == "/" {
+		return false
 	}
 	ext := path.Ext(p)
 	return ext == "" && !strings.HasSuffix(p, "/") && !strings.Contains(accept, "text/html") && s.resolvesAsModule(p)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -84,10 +85,40 @@ func isJSPath(p string) bool {
 
 func isCSSPath(p string) bool { return css.IsCSS(p) }
 
+// isFrameworkSrcPath reports the component files of the frameworks Vite knows (its knownJsSrcRE):
+// a plugin turns them into JavaScript, so they are imported and requested as modules.
+func isFrameworkSrcPath(p string) bool {
+	switch path.Ext(p) {
+	case ".vue", ".marko", ".svelte", ".astro", ".imba", ".mdx":
+		return true
+	}
+	return false
+}
+
+// isCSSRequest is Vite's isCSSRequest: a stylesheet by its path or, for a plugin's virtual module,
+// by the end of its query ("/src/App.svelte?svelte&type=style&lang.css").
+func isCSSRequest(u string) bool {
+	p, q := splitQuery(u)
+	if isCSSPath(p) {
+		return true
+	}
+	return q != "" && langOfQuery(q) != "" && isCSSPath("x."+langOfQuery(q))
+}
+
+// langOfQuery is the extension a query ends with, as the virtual modules of framework plugins give
+// their language ("lang.css", "lang.ts"): "css", "ts", or "".
+func langOfQuery(q string) string {
+	i := strings.LastIndexByte(q, '.')
+	if i < 0 || strings.ContainsAny(q[i+1:], "&=/") {
+		return ""
+	}
+	return q[i+1:]
+}
+
 // isJSRequest is Vite's isJSRequest: a module the browser can import without ?import.
 func isJSRequest(u string) bool {
 	p, _ := splitQuery(u)
-	if isJSPath(p) {
+	if isJSPath(p) || isFrameworkSrcPath(p) {
 		return true
 	}
 	// Extension-less paths that are not directories are JS (bare virtual modules and the like).
@@ -97,8 +128,7 @@ func isJSRequest(u string) bool {
 // explicitImportRequired: imports of anything but JS and CSS get ?import, so that the server answers
 // them with a JS module while a plain request (an <img src>) gets the file.
 func explicitImportRequired(u string) bool {
-	p, _ := splitQuery(u)
-	return !isJSRequest(u) && !isCSSPath(p)
+	return !isJSRequest(u) && !isCSSRequest(u)
 }
 
 // urlFromID is the URL a resolved id is served at: its path from root, /@fs/ for files outside root,
