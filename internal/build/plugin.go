@@ -73,16 +73,6 @@ func splitQuery(p string) (string, string) {
 	return p, ""
 }
 
-// cssLangQuery reports whether a query ends with a stylesheet language, as the virtual modules of
-// framework plugins say theirs ("?svelte&type=style&lang.css"; Vite's isCSSRequest).
-func cssLangQuery(query string) bool {
-	i := strings.LastIndexByte(query, '.')
-	if i < 0 || strings.ContainsAny(query[i+1:], "&=/") {
-		return false
-	}
-	return css.IsCSS("x" + query[i:])
-}
-
 // hasQuery reports whether query (with its "?") has the flag name, as in "?url" or "?a&url".
 func hasQuery(query, name string) bool {
 	if query == "" {
@@ -399,7 +389,7 @@ func (b *builder) loadFile(args api.OnLoadArgs) (api.OnLoadResult, error) {
 		code, loader = r.Code, config.LoaderByName(r.Loader)
 	}
 	ext := strings.ToLower(filepath.Ext(abs))
-	if virtual := !css.IsCSS(abs) && (loader == api.LoaderCSS || cssLangQuery(query)); css.IsCSS(abs) || virtual {
+	if virtual := !css.IsCSS(abs) && (loader == api.LoaderCSS || css.IsCSSRequest(abs+query)); css.IsCSS(abs) || virtual {
 		// A framework plugin's stylesheet of a component ("App.svelte?svelte&type=style&lang.css")
 		// is kept under its id: the component's file is not a stylesheet.
 		key := abs

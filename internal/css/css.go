@@ -66,6 +66,27 @@ func IsCSS(p string) bool {
 	return false
 }
 
+// IsCSSRequest is Vite's isCSSRequest: a stylesheet by its path or, for a plugin's virtual module,
+// by the language its query ends with ("/src/App.svelte?svelte&type=style&lang.css").
+func IsCSSRequest(u string) bool {
+	p, q, _ := strings.Cut(u, "?")
+	if IsCSS(p) {
+		return true
+	}
+	lang := LangOfQuery(q)
+	return lang != "" && IsCSS("x."+lang)
+}
+
+// LangOfQuery is the extension a query ends with, as the virtual modules of framework plugins give
+// their language ("lang.css", "lang.ts"): "css", "ts", or "".
+func LangOfQuery(q string) string {
+	i := strings.LastIndexByte(q, '.')
+	if i < 0 || strings.ContainsAny(q[i+1:], "&=/") {
+		return ""
+	}
+	return q[i+1:]
+}
+
 // Resolver decides what the references in a stylesheet become.
 type Resolver interface {
 	// URL maps a url() reference spec of a stylesheet in dir to the URL written into the output. ok is

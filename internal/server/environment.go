@@ -398,7 +398,7 @@ func (e *DevEnvironment) load(ctx context.Context, m *ModuleNode) (code, loader 
 		if loader == "" {
 			loader = loaderFor(file)
 		}
-		if lang := langOfQuery(query); lang != "" && (loader == "" || isFrameworkSrcPath(file)) {
+		if lang := css.LangOfQuery(query); lang != "" && (loader == "" || isFrameworkSrcPath(file)) {
 			// A framework plugin's virtual module says its language in its query
 			// ("App.svelte?svelte&type=style&lang.css"), as Vite's plugins read it there.
 			if l := loaderFor("x." + lang); l != "" {

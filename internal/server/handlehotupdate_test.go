@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/govite/govite/internal/config"
 )
 
 // handleHotUpdate, the hook of plugins written before Vite's Environment API, runs once per change to
@@ -102,5 +105,44 @@ export default {
 	legacies, both, _, _ = events(1500 * time.Millisecond)
 	if len(legacies) != 0 || len(both) != 1 || both[0] != "created.js" {
 		t.Errorf("a created file: handleHotUpdate %+v, hotUpdate %v", legacies, both)
+	}
+}
+
+// A hotUpdate hook that transforms the changed module again (environment.TransformRequest, as
+// vite-plugin-svelte does to compare outputs) gets the file's new contents: the file's modules lose
+// their transforms before the hooks run, as in Vite.
+func TestHotUpdateHookTransformsTheNewFile(t *testing.T) {
+	root := writeProject(t, map[string]string{
+		"index.html": `<script type="module" src="/src/a.js"></script>`,
+		"src/a.js":   "export const v = 'old'\n",
+	})
+	seen := make(chan string, 4)
+	s, ts := newTestServer(t, root, func(c *config.UserConfig) {
+		c.Plugins = append(c.Plugins, &config.Plugin{
+			Name: "retransform",
+			HotUpdate: func(ctx *config.PluginContext, o *config.HotUpdateOptions) ([]string, error) {
+				if ctx.EnvironmentName() != "client" {
+					return nil, nil
+				}
+				code, err := ctx.Environment.TransformRequest(context.Background(), o.File) // an absolute path, as Svelte's plugin passes
+				if err != nil {
+					code = "error: " + err.Error()
+				}
+				seen <- code
+				return nil, nil
+			},
+		})
+	})
+	readPayloads(hmrClient(t, s, ts))
+	getOK(t, ts, "/src/a.js")
+	time.Sleep(50 * time.Millisecond)
+	os.WriteFile(filepath.Join(root, "src/a.js"), []byte("export const v = 'new'\n"), 0o644)
+	select {
+	case code := <-seen:
+		if !strings.Contains(code, "'new'") {
+			t.Errorf("the hook's transform of a.js is not the new file:\n%s", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hotUpdate hook did not run")
 	}
 }

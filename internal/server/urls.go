@@ -95,25 +95,8 @@ func isFrameworkSrcPath(p string) bool {
 	return false
 }
 
-// isCSSRequest is Vite's isCSSRequest: a stylesheet by its path or, for a plugin's virtual module,
-// by the end of its query ("/src/App.svelte?svelte&type=style&lang.css").
-func isCSSRequest(u string) bool {
-	p, q := splitQuery(u)
-	if isCSSPath(p) {
-		return true
-	}
-	return q != "" && langOfQuery(q) != "" && isCSSPath("x."+langOfQuery(q))
-}
-
-// langOfQuery is the extension a query ends with, as the virtual modules of framework plugins give
-// their language ("lang.css", "lang.ts"): "css", "ts", or "".
-func langOfQuery(q string) string {
-	i := strings.LastIndexByte(q, '.')
-	if i < 0 || strings.ContainsAny(q[i+1:], "&=/") {
-		return ""
-	}
-	return q[i+1:]
-}
+// isCSSRequest is Vite's isCSSRequest (see css.IsCSSRequest).
+func isCSSRequest(u string) bool { return css.IsCSSRequest(u) }
 
 // isJSRequest is Vite's isJSRequest: a module the browser can import without ?import.
 func isJSRequest(u string) bool {
